@@ -1,0 +1,21 @@
+/**
+ * The config pipeline: load (YAML, JSON, TS) → validate → frozen `Config`,
+ * plus formatting and `--bootstrap`.
+ * @module
+ */
+
+export * from "./types.ts";
+export { ConfigError } from "./errors.ts";
+export { formatDuration, parseDuration } from "./duration.ts";
+export { defineConfig, validateConfig } from "./validate.ts";
+export { formatConfig, toInputForm } from "./format.ts";
+export { formatOf, loadConfig, type LoadedConfig, readConfigText } from "./load.ts";
+export {
+  type Binding,
+  bootstrapConfig,
+  parseBinding,
+  renderModule,
+  renderYaml,
+} from "./bootstrap.ts";
+export { formatHostPort, type HostPort, parseHostPort } from "./address.ts";
+export { CONFIG_SCHEMA, type Field, type Spec } from "./schema.ts";

@@ -1,0 +1,175 @@
+/**
+ * The config schema: every field with its type, default and meaning. It is
+ * the one source for validation, normalization, formatting and the
+ * README's reference table.
+ * @module
+ */
+
+import { hostProblem, parseHostPort } from "./address.ts";
+
+/** A leaf or container in the schema. */
+export type Spec =
+  | { readonly kind: "string"; readonly check?: (value: string) => string | undefined }
+  | { readonly kind: "int"; readonly min: number; readonly max: number }
+  | { readonly kind: "duration"; readonly min?: number }
+  | { readonly kind: "bool" }
+  | { readonly kind: "enum"; readonly values: readonly string[] }
+  | { readonly kind: "list"; readonly items: Spec; readonly minItems: number }
+  | { readonly kind: "object"; readonly fields: Readonly<Record<string, Field>> };
+
+/** A named field of an object spec. */
+export interface Field {
+  readonly spec: Spec;
+  /** What the field means, for docs and `--help`. */
+  readonly doc: string;
+  /** Required fields have no default. */
+  readonly required?: boolean;
+  /**
+   * The value when absent: a duration in milliseconds, or a plain value.
+   * Fields with neither `required` nor `default` get a derived default
+   * (see `derivedDefault`).
+   */
+  readonly default?: string | number | boolean;
+  /** Words for a default computed from context, e.g. "tier-<index>". */
+  readonly derivedDefault?: string;
+}
+
+const MAX_INT32 = 2 ** 31 - 1;
+
+function addressCheck(value: string): string | undefined {
+  const parsed = parseHostPort(value);
+  return typeof parsed === "string" ? parsed : undefined;
+}
+
+function optionalAddressCheck(value: string): string | undefined {
+  return value === "" ? undefined : addressCheck(value);
+}
+
+const target: Spec = {
+  kind: "object",
+  fields: {
+    hosts: {
+      spec: { kind: "list", items: { kind: "string", check: hostProblem }, minItems: 1 },
+      doc: "Host names or IP literals; each expands to every A/AAAA address.",
+      required: true,
+    },
+    port: { spec: { kind: "int", min: 1, max: 65535 }, doc: "TCP port to dial.", required: true },
+    proto: { spec: { kind: "enum", values: ["TCP"] }, doc: "Transport.", default: "TCP" },
+    disabled: {
+      spec: { kind: "bool" },
+      doc: "Take no new connections; open ones drain.",
+      default: false,
+    },
+  },
+};
+
+const tier: Spec = {
+  kind: "object",
+  fields: {
+    name: {
+      spec: { kind: "string" },
+      doc: "Label for logs and diagnostics.",
+      derivedDefault: "tier-<index>",
+    },
+    dialFailureTimeout: {
+      spec: { kind: "duration", min: 1 },
+      doc: "Dial timeout, and how long a backend that failed a dial is disabled.",
+      default: 1000,
+    },
+    forcePromotionAfter: {
+      spec: { kind: "duration", min: 0 },
+      doc: "Move sessions off this tier once a better tier has had room this long (0 = off).",
+      default: 0,
+    },
+    maxBackendConnections: {
+      spec: { kind: "int", min: 0, max: MAX_INT32 },
+      doc: "Most concurrent sessions per backend (0 = no limit); a full tier spills.",
+      default: 0,
+    },
+    targets: {
+      spec: { kind: "list", items: target, minItems: 1 },
+      doc: "The targets of this tier.",
+      required: true,
+    },
+  },
+};
+
+const backendPool: Spec = {
+  kind: "object",
+  fields: {
+    latencyBucket: {
+      spec: { kind: "duration" },
+      doc: "Width of a connect-latency sub-tier within a tier (negative = off).",
+      default: 10,
+    },
+    maintenanceTime: {
+      spec: { kind: "duration", min: 1 },
+      doc: "How often drains and failback are evaluated.",
+      default: 30_000,
+    },
+    tiers: {
+      spec: { kind: "list", items: tier, minItems: 1 },
+      doc: "Tiers in preference order; index 0 is the nearest.",
+      required: true,
+    },
+  },
+};
+
+const frontend: Spec = {
+  kind: "object",
+  fields: {
+    name: {
+      spec: { kind: "string" },
+      doc: "Label for logs and diagnostics.",
+      derivedDefault: "the bind address",
+    },
+    bindAddress: {
+      spec: { kind: "string", check: addressCheck },
+      doc: "host:port to listen on; an empty host means every interface.",
+      default: ":0",
+    },
+    idleDuration: {
+      spec: { kind: "duration", min: 1 },
+      doc: "Close a session with no bytes either way for this long.",
+      default: 3_600_000,
+    },
+    rebalanceDuration: {
+      spec: { kind: "duration", min: 1 },
+      doc: "How often DNS answers and connect latency are refreshed.",
+      default: 10_000,
+    },
+    queueTimeout: {
+      spec: { kind: "duration", min: 0 },
+      doc: "How long a new client waits for a backend when all are full or down, then is closed.",
+      default: 10_000,
+    },
+    backendPool: { spec: backendPool, doc: "Where connections go.", required: true },
+  },
+};
+
+/** The schema of the whole config file. */
+export const CONFIG_SCHEMA: Spec = {
+  kind: "object",
+  fields: {
+    diagAddr: {
+      spec: { kind: "string", check: optionalAddressCheck },
+      doc: "host:port of the diagnostics HTTP server (empty = none).",
+      default: "",
+    },
+    gracePeriod: {
+      spec: { kind: "duration", min: 0 },
+      doc: "How long open sessions may finish after SIGTERM before they are closed.",
+      default: 5000,
+    },
+    frontends: {
+      spec: { kind: "list", items: frontend, minItems: 1 },
+      doc: "The listeners.",
+      required: true,
+    },
+  },
+};
+
+/** The normalized key of a field: durations carry their unit. */
+export function normalizedKey(key: string, field: Field): string {
+  return field.spec.kind === "duration" ? `${key}Ms` : key;
+}

@@ -1,0 +1,112 @@
+/**
+ * The configuration as users write it (`*Input`, every default optional) and
+ * as the sidecar runs it (`Config`, normalized, durations in milliseconds,
+ * frozen).
+ * @module
+ */
+
+/** A Go-style duration string (`"1h0m0s"`, `"250ms"`) or milliseconds. */
+export type Duration = string | number;
+
+/** One logical backend: hosts that share a port. */
+export interface TargetInput {
+  /** Host names or IP literals; each expands to all its addresses. */
+  readonly hosts: readonly string[];
+  /** The TCP port every host is dialled on. */
+  readonly port: number;
+  /** Transport; only `"TCP"` is supported. @default "TCP" */
+  readonly proto?: "TCP";
+  /** Take no new connections (existing ones drain). @default false */
+  readonly disabled?: boolean;
+}
+
+/** An ordered group of targets, typically a region or zone. */
+export interface TierInput {
+  /** A label for logs and diagnostics. @default "tier-<index>" */
+  readonly name?: string;
+  /** Dial timeout, and how long a backend that failed a dial is disabled. @default "1s" */
+  readonly dialFailureTimeout?: Duration;
+  /** Move sessions off this tier once a better one has had room this long; 0 is off. @default 0 */
+  readonly forcePromotionAfter?: Duration;
+  /** The most concurrent sessions per backend; 0 is no limit. @default 0 */
+  readonly maxBackendConnections?: number;
+  /** The targets of this tier. */
+  readonly targets: readonly TargetInput[];
+}
+
+/** The backends of a frontend, arranged in tiers ("fill and spill"). */
+export interface BackendPoolInput {
+  /** Width of a latency sub-tier within a tier; negative disables. @default "10ms" */
+  readonly latencyBucket?: Duration;
+  /** How often drains and failback are evaluated. @default "30s" */
+  readonly maintenanceTime?: Duration;
+  /** Tiers in preference order: index 0 is the nearest. */
+  readonly tiers: readonly TierInput[];
+}
+
+/** A local listener and the pool it forwards to. */
+export interface FrontendInput {
+  /** A label for logs and diagnostics. @default the bind address */
+  readonly name?: string;
+  /** `host:port` to listen on; an empty host means every interface. @default ":0" */
+  readonly bindAddress?: string;
+  /** Close a session with no bytes either way for this long. @default "1h" */
+  readonly idleDuration?: Duration;
+  /** How often DNS and latency are refreshed. @default "10s" */
+  readonly rebalanceDuration?: Duration;
+  /** How long a new client may wait for a backend when all are full or down. @default "10s" */
+  readonly queueTimeout?: Duration;
+  /** Where connections go. */
+  readonly backendPool: BackendPoolInput;
+}
+
+/** The whole sidecar configuration, Iaido's format plus additive fields. */
+export interface ConfigInput {
+  /** `host:port` of the diagnostics HTTP server; none when empty. @default "" */
+  readonly diagAddr?: string;
+  /** How long open sessions may finish after SIGTERM. @default "5s" */
+  readonly gracePeriod?: Duration;
+  /** The listeners. */
+  readonly frontends: readonly FrontendInput[];
+}
+
+/** A normalized target. */
+export interface Target {
+  readonly hosts: readonly string[];
+  readonly port: number;
+  readonly proto: "TCP";
+  readonly disabled: boolean;
+}
+
+/** A normalized tier; durations in milliseconds. */
+export interface Tier {
+  readonly name: string;
+  readonly dialFailureTimeoutMs: number;
+  readonly forcePromotionAfterMs: number;
+  readonly maxBackendConnections: number;
+  readonly targets: readonly Target[];
+}
+
+/** A normalized backend pool; durations in milliseconds. */
+export interface BackendPool {
+  readonly latencyBucketMs: number;
+  readonly maintenanceTimeMs: number;
+  readonly tiers: readonly Tier[];
+}
+
+/** A normalized frontend; durations in milliseconds. */
+export interface Frontend {
+  readonly name: string;
+  readonly bindAddress: string;
+  readonly idleDurationMs: number;
+  readonly rebalanceDurationMs: number;
+  readonly queueTimeoutMs: number;
+  readonly backendPool: BackendPool;
+}
+
+/** The validated, normalized, frozen configuration the sidecar runs. */
+export interface Config {
+  readonly diagAddr: string;
+  readonly gracePeriodMs: number;
+  readonly frontends: readonly Frontend[];
+}

@@ -1,0 +1,174 @@
+/**
+ * Turns parsed input into a normalized, frozen `Config`, or a
+ * `ConfigError` listing every problem, path first. Never mutates its input.
+ * @module
+ */
+
+import { parseDuration } from "./duration.ts";
+import { ConfigError } from "./errors.ts";
+import { CONFIG_SCHEMA, type Field, normalizedKey, type Spec } from "./schema.ts";
+import type { Config, ConfigInput } from "./types.ts";
+import { closestKey } from "./suggest.ts";
+
+/**
+ * Validates and normalizes a config.
+ *
+ * @param input what the file held (parsed YAML/JSON, or a module's default export)
+ * @param file the file it came from, for the error's first line
+ * @throws {ConfigError} with every problem found
+ */
+export function validateConfig(input: unknown, file?: string): Config {
+  const problems: string[] = [];
+  const normalized = walk(input, CONFIG_SCHEMA, "", problems);
+  if (problems.length === 0) checkAcrossFields(normalized as Config, problems);
+  if (problems.length > 0) throw new ConfigError(problems, file);
+  return deepFreeze(fillDerived(normalized as Config));
+}
+
+/** The identity, typed: lets `deno check` reject misspelt keys in a TS config. */
+export function defineConfig(config: ConfigInput): ConfigInput {
+  return config;
+}
+
+function walk(value: unknown, spec: Spec, path: string, problems: string[]): unknown {
+  const fail = (message: string) => {
+    problems.push(`${path || "(top level)"}: ${message}`);
+    return undefined;
+  };
+  switch (spec.kind) {
+    case "string": {
+      if (typeof value !== "string") return fail(`must be a string, got ${describe(value)}`);
+      const problem = spec.check?.(value);
+      return problem === undefined ? value : fail(problem);
+    }
+    case "int":
+      if (typeof value !== "number" || !Number.isInteger(value)) {
+        return fail(`must be an integer, got ${describe(value)}`);
+      }
+      if (value < spec.min || value > spec.max) {
+        return fail(`must be ${spec.min}-${spec.max}, got ${value}`);
+      }
+      return value;
+    case "duration": {
+      let ms: number;
+      if (typeof value === "number" && Number.isFinite(value)) ms = value;
+      else if (typeof value === "string") {
+        try {
+          ms = parseDuration(value);
+        } catch (error) {
+          return fail((error as Error).message);
+        }
+      } else {
+        return fail(
+          `must be a duration like "30s" or a number of milliseconds, got ${describe(value)}`,
+        );
+      }
+      if (spec.min !== undefined && ms < spec.min) {
+        return fail(
+          `must be at least ${spec.min === 0 ? "0" : `${spec.min}ms`}, got ${describe(value)}`,
+        );
+      }
+      return ms;
+    }
+    case "bool":
+      return typeof value === "boolean"
+        ? value
+        : fail(`must be true or false, got ${describe(value)}`);
+    case "enum":
+      return typeof value === "string" && spec.values.includes(value)
+        ? value
+        : fail(`must be one of ${spec.values.join(", ")}, got ${describe(value)}`);
+    case "list": {
+      if (!Array.isArray(value)) return fail(`must be a list, got ${describe(value)}`);
+      if (value.length < spec.minItems) {
+        return fail(`must have at least ${spec.minItems} item(s), got none`);
+      }
+      return value.map((item, index) => walk(item, spec.items, `${path}[${index}]`, problems));
+    }
+    case "object":
+      return walkObject(value, spec.fields, path, problems, fail);
+  }
+}
+
+function walkObject(
+  value: unknown,
+  fields: Readonly<Record<string, Field>>,
+  path: string,
+  problems: string[],
+  fail: (message: string) => undefined,
+): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return fail(`must be a mapping, got ${describe(value)}`);
+  }
+  const record = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(record)) {
+    if (Object.hasOwn(fields, key)) continue;
+    const suggestion = closestKey(key, Object.keys(fields));
+    problems.push(
+      `${join(path, key)}: unknown key${
+        suggestion === undefined ? "" : ` (did you mean "${suggestion}"?)`
+      }`,
+    );
+  }
+  for (const [key, field] of Object.entries(fields)) {
+    const given = record[key];
+    const childPath = join(path, key);
+    if (given === undefined || given === null) {
+      if (field.required) problems.push(`${childPath}: is required`);
+      else if (field.default !== undefined) out[normalizedKey(key, field)] = field.default;
+      continue;
+    }
+    out[normalizedKey(key, field)] = walk(given, field.spec, childPath, problems);
+  }
+  return out;
+}
+
+function checkAcrossFields(config: Config, problems: string[]): void {
+  const seen = new Map<string, number>();
+  config.frontends.forEach((frontend, index) => {
+    const earlier = seen.get(frontend.bindAddress);
+    if (earlier !== undefined && !frontend.bindAddress.endsWith(":0")) {
+      problems.push(
+        `frontends[${index}].bindAddress: ${frontend.bindAddress} is already used by frontends[${earlier}]`,
+      );
+    }
+    seen.set(frontend.bindAddress, index);
+  });
+}
+
+function fillDerived(config: Config): Config {
+  return {
+    ...config,
+    frontends: config.frontends.map((frontend) => ({
+      ...frontend,
+      name: frontend.name ?? frontend.bindAddress,
+      backendPool: {
+        ...frontend.backendPool,
+        tiers: frontend.backendPool.tiers.map((tier, index) => ({
+          ...tier,
+          name: tier.name ?? `tier-${index}`,
+        })),
+      },
+    })),
+  };
+}
+
+function join(path: string, key: string): string {
+  return path === "" ? key : `${path}.${key}`;
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  return JSON.stringify(value);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object") {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,173 @@
+import assert from "node:assert/strict";
+import { parseYaml } from "./yaml.ts";
+import { ConfigError } from "./errors.ts";
+import { formatConfig } from "./format.ts";
+import { validateConfig } from "./validate.ts";
+
+const IAIDO_YAML = `
+# A config as the original Go Iaido shipped it.
+diagAddr: 127.0.0.1:6060
+frontends:
+  - backendPool:
+      tiers:
+        - dialFailureTimeout: 30s
+          maxBackendConnections: 32
+          targets:
+            - hosts:
+                - 127.0.0.1
+              port: 26258
+            - hosts:
+                - 127.0.0.1
+              port: 26259
+        - dialFailureTimeout: 30s
+          maxBackendConnections: 0
+          targets:
+            - hosts: [127.0.0.1]
+              port: 26260
+    bindAddress: 127.0.0.1:26257
+    idleDuration: 1h
+gracePeriod: 30s
+`;
+
+function problemsOf(input: unknown): readonly string[] {
+  try {
+    validateConfig(input);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    return error.problems;
+  }
+  assert.fail("expected a ConfigError");
+}
+
+function minimal(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    frontends: [{
+      bindAddress: "127.0.0.1:0",
+      backendPool: { tiers: [{ targets: [{ hosts: ["127.0.0.1"], port: 1 }] }] },
+      ...overrides,
+    }],
+  };
+}
+
+Deno.test("validateConfig() loads an original Iaido config and fills Iaido's defaults", () => {
+  const config = validateConfig(yamlValue(IAIDO_YAML));
+  assert.equal(config.diagAddr, "127.0.0.1:6060");
+  assert.equal(config.gracePeriodMs, 30_000);
+  const [frontend] = config.frontends;
+  assert.ok(frontend);
+  assert.equal(frontend.bindAddress, "127.0.0.1:26257");
+  assert.equal(frontend.name, "127.0.0.1:26257");
+  assert.equal(frontend.idleDurationMs, 3_600_000);
+  assert.equal(frontend.rebalanceDurationMs, 10_000);
+  assert.equal(frontend.backendPool.latencyBucketMs, 10);
+  assert.equal(frontend.backendPool.maintenanceTimeMs, 30_000);
+  const [near, far] = frontend.backendPool.tiers;
+  assert.deepEqual(
+    [near?.name, near?.dialFailureTimeoutMs, near?.maxBackendConnections, far?.name],
+    ["tier-0", 30_000, 32, "tier-1"],
+  );
+  assert.deepEqual(near?.targets[0], {
+    hosts: ["127.0.0.1"],
+    port: 26258,
+    proto: "TCP",
+    disabled: false,
+  });
+});
+
+Deno.test("validateConfig() returns a frozen config and leaves its input untouched", () => {
+  const input = minimal();
+  const before = structuredClone(input);
+  const config = validateConfig(input);
+  assert.deepEqual(input, before);
+  assert.ok(Object.isFrozen(config));
+  assert.ok(Object.isFrozen(config.frontends[0]?.backendPool.tiers[0]?.targets));
+});
+
+Deno.test("validateConfig() reports every problem at once, path first", () => {
+  const problems = problemsOf({
+    gracePeriod: "soon",
+    frontends: [{
+      bindAdress: "127.0.0.1:1",
+      backendPool: {
+        tiers: [
+          { targets: [{ hosts: ["127.0.0.1"], port: 1 }] },
+          { targets: [{ hosts: ["127.0.0.1"], port: 70000 }], maxBackendConnections: -1 },
+          { targets: [] },
+        ],
+      },
+    }],
+  });
+  assert.deepEqual(problems, [
+    `gracePeriod: not a duration: "soon" (use a number with a unit: ns, us, ms, s, m, h, e.g. "1h30m", "250ms")`,
+    `frontends[0].bindAdress: unknown key (did you mean "bindAddress"?)`,
+    "frontends[0].backendPool.tiers[1].maxBackendConnections: must be 0-2147483647, got -1",
+    "frontends[0].backendPool.tiers[1].targets[0].port: must be 1-65535, got 70000",
+    "frontends[0].backendPool.tiers[2].targets: must have at least 1 item(s), got none",
+  ]);
+});
+
+Deno.test("validateConfig() rejects duplicate bind addresses", () => {
+  const frontend = minimal().frontends as unknown[];
+  const twice = {
+    frontends: [frontend[0], { ...(frontend[0] as object), bindAddress: "127.0.0.1:9" }],
+  };
+  (twice.frontends[0] as Record<string, unknown>).bindAddress = "127.0.0.1:9";
+  assert.deepEqual(problemsOf(twice), [
+    "frontends[1].bindAddress: 127.0.0.1:9 is already used by frontends[0]",
+  ]);
+});
+
+Deno.test("validateConfig() rejects bad addresses, hosts and types", () => {
+  assert.deepEqual(problemsOf(minimal({ bindAddress: "localhost" })), [
+    `frontends[0].bindAddress: must be host:port, got "localhost" (missing port)`,
+  ]);
+  assert.deepEqual(problemsOf(minimal({ bindAddress: "::1:80" })), [
+    `frontends[0].bindAddress: must write an IPv6 address in brackets ([::1]:80), got "::1:80"`,
+  ]);
+  assert.deepEqual(
+    problemsOf({
+      frontends: [{ backendPool: { tiers: [{ targets: [{ hosts: ["bad host"], port: "80" }] }] } }],
+    }),
+    [
+      `frontends[0].backendPool.tiers[0].targets[0].hosts[0]: must be a host name or IP address, got "bad host"`,
+      `frontends[0].backendPool.tiers[0].targets[0].port: must be an integer, got "80"`,
+    ],
+  );
+  assert.deepEqual(problemsOf({}), ["frontends: is required"]);
+  assert.deepEqual(problemsOf([]), ["(top level): must be a mapping, got a list"]);
+  assert.deepEqual(problemsOf(minimal({ idleDuration: "0s" })), [
+    `frontends[0].idleDuration: must be at least 1ms, got "0s"`,
+  ]);
+});
+
+Deno.test("validateConfig() takes numbers as milliseconds and Go strings as durations", () => {
+  const config = validateConfig(minimal({ idleDuration: 1500, queueTimeout: "1m30s" }));
+  assert.equal(config.frontends[0]?.idleDurationMs, 1500);
+  assert.equal(config.frontends[0]?.queueTimeoutMs, 90_000);
+});
+
+Deno.test("validateConfig() accepts IPv6 literals and a negative latencyBucket", () => {
+  const config = validateConfig({
+    frontends: [{
+      bindAddress: "[::1]:0",
+      backendPool: {
+        latencyBucket: "-1ms",
+        tiers: [{ targets: [{ hosts: ["::1", "[::1]", "db.example"], port: 5432 }] }],
+      },
+    }],
+  });
+  assert.equal(config.frontends[0]?.backendPool.latencyBucketMs, -1);
+});
+
+Deno.test("formatConfig() output parses back to the same config", () => {
+  const config = validateConfig(yamlValue(IAIDO_YAML));
+  const text = formatConfig(config);
+  assert.match(text, /idleDuration: 1h0m0s/);
+  assert.deepEqual(validateConfig(yamlValue(text)), config);
+});
+
+function yamlValue(text: string): unknown {
+  const parsed = parseYaml(text);
+  if ("problems" in parsed) throw new Error(JSON.stringify(parsed.problems));
+  return parsed.value;
+}
