@@ -1,0 +1,74 @@
+/**
+ * One backend address and its live state. Pure data plus the rules that
+ * read it; time always comes in as an argument.
+ * @module
+ */
+
+/** What a backend is configured as; what discovery produces. */
+export interface BackendSpec {
+  /** The dial address, `host:port` (IPv6 bracketed); the backend's identity. */
+  readonly key: string;
+  readonly hostname: string;
+  readonly port: number;
+  /** Configured tier index; lower is preferred. */
+  readonly tier: number;
+  readonly tierName: string;
+  /** Most concurrent sessions; 0 is no limit. */
+  readonly maxConnections: number;
+  /** Dial timeout, and how long a failed dial disables the backend. */
+  readonly dialTimeoutMs: number;
+  /** `disabled: true` in the config: no new sessions. */
+  readonly configDisabled: boolean;
+}
+
+/** Why a backend was disabled, by the kind of failure. */
+export type FailureKind = "refused" | "timeout" | "unreachable" | "reset" | "dns" | "error";
+
+/** A backend with its load and health. */
+export class Backend {
+  spec: BackendSpec;
+  /** Sessions currently holding a lease on it. */
+  load = 0;
+  /** Sessions ever leased to it. */
+  sessionsTotal = 0;
+  /** No new sessions before this time (ms). */
+  disabledUntil = 0;
+  /** The failure that disabled it, while disabled. */
+  lastFailure: { kind: FailureKind; message: string; at: number } | undefined;
+  /** Failures since the last success. */
+  consecutiveFailures = 0;
+
+  constructor(spec: BackendSpec) {
+    this.spec = spec;
+  }
+
+  /** The dial address, `host:port`. */
+  get key(): string {
+    return this.spec.key;
+  }
+
+  /** Whether it has room for one more session (ignoring health). */
+  hasRoom(): boolean {
+    return this.spec.maxConnections === 0 || this.load < this.spec.maxConnections;
+  }
+
+  /** Whether a failure has it disabled at `now`. */
+  isDisabledAt(now: number): boolean {
+    return now < this.disabledUntil;
+  }
+
+  /**
+   * Why it cannot take a new session at `now`, in plain words, or
+   * undefined when it can.
+   */
+  ineligibility(now: number): string | undefined {
+    if (this.spec.configDisabled) return "disabled in config";
+    if (this.isDisabledAt(now)) {
+      const failure = this.lastFailure;
+      const why = failure === undefined ? "" : `: ${failure.kind} ×${this.consecutiveFailures}`;
+      return `disabled for ${Math.ceil(this.disabledUntil - now)}ms${why}`;
+    }
+    if (!this.hasRoom()) return `full ${this.load}/${this.spec.maxConnections}`;
+    return undefined;
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * A frontend's backends, keyed by address. Applying a new set of specs is a
+ * diff: unchanged addresses keep their load and health, new ones join,
+ * vanished ones are handed back for draining.
+ * @module
+ */
+
+import { Backend, type BackendSpec, type FailureKind } from "./backend.ts";
+import { Lease } from "./lease.ts";
+import { pickBackend } from "./pick.ts";
+
+/** What `Pool.apply` changed. */
+export interface PoolDiff {
+  readonly added: readonly Backend[];
+  readonly removed: readonly Backend[];
+  readonly updated: readonly Backend[];
+}
+
+/** The backends of one frontend and the leases on them. */
+export class Pool {
+  readonly #backends = new Map<string, Backend>();
+  readonly #releaseListeners = new Set<(backend: Backend) => void>();
+  #sequence = 0;
+
+  /** Every current backend, in tier order then insertion order. */
+  get backends(): readonly Backend[] {
+    return [...this.#backends.values()].sort((a, b) => a.spec.tier - b.spec.tier);
+  }
+
+  /** The backend with this address, if any. */
+  get(key: string): Backend | undefined {
+    return this.#backends.get(key);
+  }
+
+  /**
+   * Makes the pool hold exactly `specs`. An address listed twice keeps its
+   * first (most preferred) entry.
+   */
+  apply(specs: readonly BackendSpec[]): PoolDiff {
+    const wanted = new Map<string, BackendSpec>();
+    for (const spec of specs) if (!wanted.has(spec.key)) wanted.set(spec.key, spec);
+    const added: Backend[] = [];
+    const removed: Backend[] = [];
+    const updated: Backend[] = [];
+    for (const [key, backend] of this.#backends) {
+      if (wanted.has(key)) continue;
+      this.#backends.delete(key);
+      removed.push(backend);
+    }
+    for (const [key, spec] of wanted) {
+      const existing = this.#backends.get(key);
+      if (existing === undefined) {
+        const backend = new Backend(spec);
+        this.#backends.set(key, backend);
+        added.push(backend);
+      } else if (!sameSpec(existing.spec, spec)) {
+        existing.spec = spec;
+        updated.push(existing);
+      }
+    }
+    return { added, removed, updated };
+  }
+
+  /** Leases the best backend at `now`, or undefined when none can take a session. */
+  acquire(now: number): Lease | undefined {
+    const backend = pickBackend(this.#backends.values(), now, this.#sequence++);
+    return backend === undefined ? undefined : new Lease(backend, this.#notifyRelease);
+  }
+
+  /** Takes a backend out of picks for `durationMs` after a failure. */
+  disable(backend: Backend, kind: FailureKind, message: string, now: number, durationMs: number) {
+    backend.consecutiveFailures++;
+    backend.lastFailure = { kind, message, at: now };
+    backend.disabledUntil = Math.max(backend.disabledUntil, now + durationMs);
+  }
+
+  /** Records a successful dial: the failure streak ends. */
+  succeeded(backend: Backend): void {
+    backend.consecutiveFailures = 0;
+  }
+
+  /**
+   * The earliest time after `now` at which a disabled backend becomes
+   * eligible again, or undefined when none is waiting to.
+   */
+  nextReenableAt(now: number): number | undefined {
+    let earliest: number | undefined;
+    for (const backend of this.#backends.values()) {
+      if (!backend.isDisabledAt(now) || backend.spec.configDisabled) continue;
+      if (earliest === undefined || backend.disabledUntil < earliest) {
+        earliest = backend.disabledUntil;
+      }
+    }
+    return earliest;
+  }
+
+  /** Calls `listener` whenever a lease is released; returns its removal. */
+  onRelease(listener: (backend: Backend) => void): () => void {
+    this.#releaseListeners.add(listener);
+    return () => this.#releaseListeners.delete(listener);
+  }
+
+  readonly #notifyRelease = (backend: Backend): void => {
+    for (const listener of this.#releaseListeners) listener(backend);
+  };
+}
+
+function sameSpec(a: BackendSpec, b: BackendSpec): boolean {
+  return a.tier === b.tier && a.tierName === b.tierName && a.maxConnections === b.maxConnections &&
+    a.dialTimeoutMs === b.dialTimeoutMs && a.configDisabled === b.configDisabled;
+}

@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import type { BackendSpec } from "./backend.ts";
+import { Pool } from "./pool.ts";
+
+function spec(port: number, tier: number, maxConnections = 0, configDisabled = false): BackendSpec {
+  return {
+    key: `127.0.0.1:${port}`,
+    hostname: "127.0.0.1",
+    port,
+    tier,
+    tierName: `tier-${tier}`,
+    maxConnections,
+    dialTimeoutMs: 1000,
+    configDisabled,
+  };
+}
+
+function ports(pool: Pool, count: number, now = 0): number[] {
+  return Array.from({ length: count }, () => pool.acquire(now)?.backend.spec.port ?? -1);
+}
+
+Deno.test("acquire() prefers tier 0 and spreads load over its backends", () => {
+  const pool = new Pool();
+  pool.apply([spec(2, 1), spec(1, 0), spec(3, 0)]);
+  assert.deepEqual(ports(pool, 4).sort(), [1, 1, 3, 3]);
+});
+
+Deno.test("acquire() spills to tier 1 when tier 0 is full, and nowhere else", () => {
+  const pool = new Pool();
+  pool.apply([spec(1, 0, 2), spec(2, 1, 1), spec(3, 2)]);
+  assert.deepEqual(ports(pool, 5), [1, 1, 2, 3, 3]);
+});
+
+Deno.test("acquire() returns undefined when every backend is full or disabled", () => {
+  const pool = new Pool();
+  pool.apply([spec(1, 0, 1), spec(2, 0, 0, true)]);
+  assert.equal(pool.acquire(0)?.backend.spec.port, 1);
+  assert.equal(pool.acquire(0), undefined);
+});
+
+Deno.test("acquire() round-robins among backends of equal tier and load", () => {
+  const pool = new Pool();
+  pool.apply([spec(1, 0), spec(2, 0), spec(3, 0)]);
+  const seen = new Set<number>();
+  for (let i = 0; i < 3; i++) {
+    const lease = pool.acquire(0);
+    seen.add(lease?.backend.spec.port ?? -1);
+    lease?.release();
+  }
+  assert.deepEqual([...seen].sort(), [1, 2, 3]);
+});
+
+Deno.test("a disabled backend takes no sessions until its time is up", () => {
+  const pool = new Pool();
+  pool.apply([spec(1, 0), spec(2, 1)]);
+  const home = pool.get("127.0.0.1:1");
+  assert.ok(home);
+  pool.disable(home, "refused", "connection refused", 1000, 500);
+  assert.equal(pool.acquire(1000)?.backend.spec.port, 2);
+  assert.equal(pool.nextReenableAt(1000), 1500);
+  assert.match(home.ineligibility(1200) ?? "", /disabled for 300ms: refused ×1/);
+  assert.equal(pool.acquire(1500)?.backend.spec.port, 1);
+  assert.equal(pool.nextReenableAt(1500), undefined);
+});
+
+Deno.test("a lease holds one unit of load and gives it back exactly once", () => {
+  const pool = new Pool();
+  pool.apply([spec(1, 0, 1)]);
+  const released: string[] = [];
+  pool.onRelease((backend) => released.push(backend.key));
+  const lease = pool.acquire(0);
+  assert.ok(lease);
+  assert.equal(lease.backend.load, 1);
+  lease.release();
+  lease[Symbol.dispose]();
+  assert.equal(lease.backend.load, 0);
+  assert.deepEqual(released, ["127.0.0.1:1"]);
+  {
+    using held = pool.acquire(0);
+    assert.equal(held?.backend.load, 1);
+  }
+  assert.equal(pool.get("127.0.0.1:1")?.load, 0);
+});
+
+Deno.test("apply() keeps unchanged backends with their load and returns removed ones", () => {
+  const pool = new Pool();
+  pool.apply([spec(1, 0), spec(2, 0)]);
+  const lease = pool.acquire(0);
+  assert.ok(lease);
+  const kept = lease.backend;
+  const other = kept.spec.port === 1 ? 2 : 1;
+  const diff = pool.apply([spec(kept.spec.port, 0, 5), spec(9, 1)]);
+  assert.deepEqual(diff.added.map((b) => b.spec.port), [9]);
+  assert.deepEqual(diff.removed.map((b) => b.spec.port), [other]);
+  assert.deepEqual(diff.updated, [kept]);
+  assert.equal(pool.get(kept.key), kept);
+  assert.equal(kept.load, 1);
+  assert.equal(kept.spec.maxConnections, 5);
+});
