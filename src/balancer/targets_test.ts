@@ -23,9 +23,12 @@ Deno.test("backendSpecs() makes one backend per address with its tier's settings
   });
   const tiers = config.frontends[0]?.backendPool.tiers ?? [];
   assert.deepEqual(hostsOf(tiers), ["db.home", "::1", "db.far", "gone"]);
-  const answers = new Map([["db.home", ["127.0.1.1", "::ffff:127.0.0.3"]], ["::1", ["::1"]], ["db.far", [
-    "127.0.2.1",
-  ]]]);
+  const answers = new Map([["db.home", ["127.0.1.1", "::ffff:127.0.0.3"]], ["::1", ["::1"]], [
+    "db.far",
+    [
+      "127.0.2.1",
+    ],
+  ]]);
   const specs = backendSpecs(tiers, answers);
   assert.deepEqual(
     specs.map((

@@ -7,10 +7,14 @@ export class ConfigError extends Error {
 
   constructor(problems: readonly string[], file?: string, options?: ErrorOptions) {
     const where = file === undefined ? "" : `${file}: `;
-    const head = problems.length === 1
-      ? `${where}invalid config`
-      : `${where}invalid config (${problems.length} problems)`;
-    super(`${head}:\n${problems.map((p) => `  ${p}`).join("\n")}`, options);
+    super(
+      problems.length === 1
+        ? `${where}${problems[0]}`
+        : `${where}invalid config (${problems.length} problems):\n${
+          problems.map((p) => `  ${p}`).join("\n")
+        }`,
+      options,
+    );
     this.name = "ConfigError";
     this.problems = problems;
     this.file = file;

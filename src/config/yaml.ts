@@ -54,13 +54,13 @@ export interface YamlProblem {
  */
 export function parseYaml(text: string): { value: unknown } | { problems: YamlProblem[] } {
   guardYamlDebugVariables();
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     return {
       problems: document.errors.map((error) => ({
         line: error.linePos?.[0].line ?? 0,
         column: error.linePos?.[0].col ?? 0,
-        message: error.message.split("\n")[0] ?? error.message,
+        message: (error.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, ""),
       })),
     };
   }

@@ -1,0 +1,79 @@
+/**
+ * The `iaido` command: flags → help | version | bootstrap | check | run.
+ * Wiring only; everything that decides lives under `src/`.
+ * @module
+ */
+
+import denoJson from "./deno.json" with { type: "json" };
+import { type Command, helpText, parseCommandLine } from "./src/cli/args.ts";
+import { writeBootstrapFile } from "./src/cli/bootstrap_file.ts";
+import { describeFatal, EXIT } from "./src/cli/fatal.ts";
+import { formatConfig } from "./src/config/format.ts";
+import { loadConfig } from "./src/config/load.ts";
+import { createLogger } from "./src/log/logger.ts";
+import { launchSidecar } from "./src/runtime/sidecar.ts";
+import { listenForSignals, SHUTDOWN_SIGNALS } from "./src/runtime/signals.ts";
+
+const VERSION = denoJson.version;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const command = parseCommandLine(argv);
+  switch (command.kind) {
+    case "help":
+      console.log(helpText(VERSION));
+      return EXIT.ok;
+    case "version":
+      console.log(`iaido ${VERSION}`);
+      return EXIT.ok;
+    case "bootstrap": {
+      const file = await writeBootstrapFile(command, new URL("./mod.ts", import.meta.url));
+      console.log(`wrote bootstrapped configuration file to ${file}`);
+      return EXIT.ok;
+    }
+    case "check": {
+      const { config } = await loadConfig(command.file);
+      console.log(formatConfig(config).trimEnd());
+      return EXIT.ok;
+    }
+    case "run":
+      return await run(command);
+  }
+}
+
+async function run(command: Extract<Command, { kind: "run" }>): Promise<number> {
+  const log = createLogger({ format: command.logFormat, level: command.logLevel });
+  const { config } = await loadConfig(command.file);
+  const sidecar = await launchSidecar(config, { log });
+  for (const frontend of sidecar.frontends) {
+    console.log(`listening on ${frontend.address}`);
+    log.info("frontend listening", { frontend: frontend.name, address: frontend.address });
+  }
+  const stop = Promise.withResolvers<Deno.Signal>();
+  let stopping = false;
+  using _signals = listenForSignals(SHUTDOWN_SIGNALS, (signal) => {
+    if (!stopping) {
+      stopping = true;
+      stop.resolve(signal);
+      return;
+    }
+    log.warn("second signal during shutdown: exiting now", { signal });
+    Deno.exit(EXIT.runtime);
+  });
+  const signal = await stop.promise;
+  log.info("shutting down", { signal, graceMs: config.gracePeriodMs });
+  const result = await sidecar.shutdown();
+  log.info(result === "drained" ? "every session finished" : "grace period over: closed sessions", {
+    result,
+  });
+  return EXIT.ok;
+}
+
+if (import.meta.main) {
+  try {
+    Deno.exitCode = await main(Deno.args);
+  } catch (error) {
+    const { code, message } = describeFatal(error);
+    console.error(message);
+    Deno.exitCode = code;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Iaido for Deno: a sidecar TCP proxy that sends each connection to the
+ * nearest healthy backend, spills to farther tiers when the near ones are
+ * full or down, and moves connections back when they recover.
+ *
+ * ```ts
+ * import { defineConfig, startSidecar } from "./mod.ts";
+ *
+ * await using sidecar = await startSidecar(defineConfig({
+ *   frontends: [{
+ *     bindAddress: "127.0.0.1:0",
+ *     backendPool: { tiers: [{ targets: [{ hosts: ["127.0.0.1"], port: 5432 }] }] },
+ *   }],
+ * }));
+ * console.log(sidecar.frontends[0]?.address);
+ * ```
+ * @module
+ */
+
+import type { ConfigInput } from "./src/config/types.ts";
+import { validateConfig } from "./src/config/validate.ts";
+import { launchSidecar, type Sidecar, type SidecarOptions } from "./src/runtime/sidecar.ts";
+
+export type {
+  BackendPoolInput,
+  Config,
+  ConfigInput,
+  Duration,
+  FrontendInput,
+  TargetInput,
+  TierInput,
+} from "./src/config/types.ts";
+export { ConfigError } from "./src/config/errors.ts";
+export { defineConfig } from "./src/config/validate.ts";
+export { loadConfig } from "./src/config/load.ts";
+export { createLogger, type Logger } from "./src/log/logger.ts";
+export type { FrontendInfo, Sidecar, SidecarOptions } from "./src/runtime/sidecar.ts";
+
+/**
+ * Validates `config` and starts every frontend.
+ *
+ * @throws {ConfigError} when the config is invalid
+ * @throws {ListenError} when a bind address cannot be bound
+ */
+export function startSidecar(config: ConfigInput, options?: SidecarOptions): Promise<Sidecar> {
+  return launchSidecar(validateConfig(config), options);
+}

@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { parseCommandLine, UsageError } from "./args.ts";
+
+Deno.test("parseCommandLine() runs iaido.yaml by default", () => {
+  assert.deepEqual(parseCommandLine([]), {
+    kind: "run",
+    file: "iaido.yaml",
+    reloadPeriodMs: 1000,
+    logFormat: "text",
+    logLevel: "info",
+  });
+});
+
+Deno.test("parseCommandLine() reads Iaido's flags, Go single-dash form included", () => {
+  assert.deepEqual(
+    parseCommandLine([
+      "-c",
+      "x.ts",
+      "-b",
+      "1:a:2",
+      "--bootstrap=1:b:2",
+      "-bootstrapAddr",
+      "0.0.0.0",
+      "-f",
+    ]),
+    {
+      kind: "bootstrap",
+      file: "x.ts",
+      bindings: [
+        { localPort: 1, remoteHost: "a", remotePort: 2 },
+        { localPort: 1, remoteHost: "b", remotePort: 2 },
+      ],
+      bindHost: "0.0.0.0",
+      force: true,
+    },
+  );
+  assert.deepEqual(parseCommandLine(["-config=y.yaml", "-check"]), {
+    kind: "check",
+    file: "y.yaml",
+  });
+  assert.equal(parseCommandLine(["--reloadPeriod", "250ms"]).kind, "run");
+  assert.deepEqual(parseCommandLine(["-h"]), { kind: "help" });
+  assert.deepEqual(parseCommandLine(["--version"]), { kind: "version" });
+});
+
+Deno.test("parseCommandLine() names the flag that is wrong", () => {
+  assert.throws(
+    () => parseCommandLine(["--nope"]),
+    (e: Error) => e instanceof UsageError && /--nope/.test(e.message),
+  );
+  assert.throws(
+    () => parseCommandLine(["--reloadPeriod", "soon"]),
+    /--reloadPeriod: not a duration/,
+  );
+  assert.throws(
+    () => parseCommandLine(["-b", "x"]),
+    /--bootstrap "x": must be localPort:remoteHost:remotePort/,
+  );
+  assert.throws(
+    () => parseCommandLine(["--log-format", "xml"]),
+    /--log-format: must be text or json/,
+  );
+  assert.throws(() => parseCommandLine(["stray"]), UsageError);
+});

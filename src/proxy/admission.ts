@@ -1,0 +1,72 @@
+/**
+ * Admission: a new client waits (bounded) for a backend when every one is
+ * full or disabled, instead of being refused. Waiters sleep until a lease
+ * is released, a disabled backend's time is up, the pool changes, or their
+ * deadline passes: no polling.
+ * @module
+ */
+
+import type { Clock } from "../clock.ts";
+import type { Lease } from "../pool/lease.ts";
+import type { Pool } from "../pool/pool.ts";
+
+/** Hands out leases, queueing clients while the pool has no room. */
+export class Admission implements Disposable {
+  readonly #pool: Pool;
+  readonly #clock: Clock;
+  readonly #waiters: Array<() => void> = [];
+  readonly #stopListening: () => void;
+
+  constructor(pool: Pool, clock: Clock) {
+    this.#pool = pool;
+    this.#clock = clock;
+    this.#stopListening = pool.onRelease(() => this.#waiters[0]?.());
+  }
+
+  /** Clients waiting for a backend right now. */
+  get waiting(): number {
+    return this.#waiters.length;
+  }
+
+  /**
+   * A lease on the best backend, waiting up to `timeoutMs` for one to have
+   * room. Undefined when the time is up or `signal` aborts.
+   */
+  async acquire(timeoutMs: number, signal: AbortSignal): Promise<Lease | undefined> {
+    const deadline = this.#clock.now() + timeoutMs;
+    while (!signal.aborted) {
+      const now = this.#clock.now();
+      const lease = this.#pool.acquire(now);
+      if (lease !== undefined) return lease;
+      if (now >= deadline) return undefined;
+      const reenable = this.#pool.nextReenableAt(now) ?? Infinity;
+      await this.#sleep(Math.min(deadline, reenable) - now, signal);
+    }
+    return undefined;
+  }
+
+  /** Wakes every waiter to try again (the pool changed). */
+  wakeAll(): void {
+    for (const wake of [...this.#waiters]) wake();
+  }
+
+  #sleep(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", wake);
+        const index = this.#waiters.indexOf(wake);
+        if (index >= 0) this.#waiters.splice(index, 1);
+        resolve();
+      };
+      const timer = setTimeout(wake, Math.max(0, ms));
+      signal.addEventListener("abort", wake, { once: true });
+      this.#waiters.push(wake);
+    });
+  }
+
+  [Symbol.dispose](): void {
+    this.#stopListening();
+    this.wakeAll();
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Dialling a backend with a deadline, and classifying why a dial failed so
+ * the backend can be disabled for the right reason.
+ * @module
+ */
+
+import type { FailureKind } from "../pool/backend.ts";
+
+/** A failed dial, with the failure's class. */
+export class DialError extends Error {
+  readonly kind: FailureKind;
+  readonly address: string;
+
+  constructor(kind: FailureKind, address: string, message: string, options?: ErrorOptions) {
+    super(`dial ${address}: ${message}`, options);
+    this.name = "DialError";
+    this.kind = kind;
+    this.address = address;
+  }
+}
+
+/** Opens a TCP connection. The default is `Deno.connect`; tests may inject one. */
+export type Dialer = (
+  options: { hostname: string; port: number; signal: AbortSignal },
+) => Promise<Deno.TcpConn>;
+
+/** Deno's own dialer. */
+export const denoDialer: Dialer = ({ hostname, port, signal }) =>
+  Deno.connect({ hostname, port, transport: "tcp", signal });
+
+/**
+ * Dials `hostname:port`, giving up after `timeoutMs` or when `signal`
+ * aborts. Sets TCP_NODELAY on the new socket.
+ *
+ * @throws {DialError} classified: refused, timeout, unreachable, reset or error
+ */
+export async function dialBackend(
+  dialer: Dialer,
+  address: { readonly key: string; readonly hostname: string; readonly port: number },
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<Deno.TcpConn> {
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), timeoutMs);
+  const onAbort = () => deadline.abort();
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    const conn = await dialer({
+      hostname: address.hostname,
+      port: address.port,
+      signal: deadline.signal,
+    });
+    conn.setNoDelay(true);
+    return conn;
+  } catch (error) {
+    if (signal.aborted) throw error;
+    if (deadline.signal.aborted) {
+      throw new DialError("timeout", address.key, `no answer within ${timeoutMs}ms`, {
+        cause: error,
+      });
+    }
+    throw classify(address.key, error);
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener("abort", onAbort);
+  }
+}
+
+function classify(address: string, error: unknown): DialError {
+  const message = (error as Error)?.message ?? String(error);
+  const kind: FailureKind = error instanceof Deno.errors.ConnectionRefused
+    ? "refused"
+    : error instanceof Deno.errors.TimedOut
+    ? "timeout"
+    : error instanceof Deno.errors.ConnectionReset
+    ? "reset"
+    : /unreachable|EHOSTUNREACH|ENETUNREACH/i.test(message)
+    ? "unreachable"
+    : "error";
+  return new DialError(kind, address, message, { cause: error });
+}

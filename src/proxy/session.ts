@@ -1,0 +1,178 @@
+/**
+ * One client connection: lease a backend (waiting if all are busy), dial it
+ * (a failed dial disables that backend and the same client tries the next
+ * pick), then copy both ways until both sides are done or someone closes
+ * the session.
+ * @module
+ */
+
+import type { Clock } from "../clock.ts";
+import type { Logger } from "../log/logger.ts";
+import type { Backend } from "../pool/backend.ts";
+import type { Lease } from "../pool/lease.ts";
+import type { Pool } from "../pool/pool.ts";
+import type { Admission } from "./admission.ts";
+import type { BufferPool } from "./buffer_pool.ts";
+import { dialBackend, type Dialer, DialError } from "./dial.ts";
+import { pump, type PumpEnd, type PumpStats } from "./pump.ts";
+
+/** How a session ended, as the access log says it. */
+export type EndReason =
+  | "client close"
+  | "backend close"
+  | "idle"
+  | "drain"
+  | "failback"
+  | "shutdown"
+  | "error"
+  | "no backend";
+
+/** What a session needs from its frontend. */
+export interface SessionDeps {
+  readonly frontendName: string;
+  readonly pool: Pool;
+  readonly admission: Admission;
+  readonly dialer: Dialer;
+  readonly buffers: BufferPool;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly queueTimeoutMs: number;
+}
+
+/** A client connection and, once dialled, its backend connection. */
+export class Session {
+  readonly id: number;
+  readonly client: Deno.TcpConn;
+  readonly startedAt: number;
+  /** Client → backend bytes. */
+  readonly up: PumpStats = { bytes: 0 };
+  /** Backend → client bytes. */
+  readonly down: PumpStats = { bytes: 0 };
+  #lease: Lease | undefined;
+  #server: Deno.TcpConn | undefined;
+  #endReason: EndReason | undefined;
+  readonly #abort = new AbortController();
+
+  constructor(id: number, client: Deno.TcpConn, startedAt: number) {
+    this.id = id;
+    this.client = client;
+    this.startedAt = startedAt;
+  }
+
+  /** The backend serving it, once leased. */
+  get backend(): Backend | undefined {
+    return this.#lease?.backend;
+  }
+
+  /** Why it ended (or is ending), once known. */
+  get endReason(): EndReason | undefined {
+    return this.#endReason;
+  }
+
+  /** Aborts when the session is closed from outside. */
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  /** Bytes moved either way: when it stops changing, the session is idle. */
+  get activity(): number {
+    return this.up.bytes + this.down.bytes;
+  }
+
+  /** Ends the session now (idle, drain, failback, shutdown). The first reason sticks. */
+  close(reason: EndReason): void {
+    this.#endReason ??= reason;
+    this.#abort.abort();
+    closeQuietly(this.client);
+    if (this.#server !== undefined) closeQuietly(this.#server);
+  }
+
+  /** Runs the session to its end and releases everything it held. */
+  async run(deps: SessionDeps): Promise<void> {
+    try {
+      const connected = await this.#connect(deps);
+      if (!connected) {
+        this.#endReason ??= "no backend";
+        return;
+      }
+      await this.#copy(deps);
+    } catch (error) {
+      this.#endReason ??= "error";
+      deps.log.warn("session failed", { session: this.id, error: (error as Error).message });
+    } finally {
+      this.close(this.#endReason ?? "error");
+      this.#lease?.release();
+      this.#logEnd(deps);
+    }
+  }
+
+  async #connect(deps: SessionDeps): Promise<boolean> {
+    const { pool, admission, clock, log } = deps;
+    const deadline = this.startedAt + deps.queueTimeoutMs;
+    let lease = await admission.acquire(deps.queueTimeoutMs, this.signal);
+    while (lease !== undefined) {
+      this.#lease = lease;
+      const { spec } = lease.backend;
+      try {
+        this.#server = await dialBackend(deps.dialer, spec, spec.dialTimeoutMs, this.signal);
+        if (this.signal.aborted) return false;
+        pool.succeeded(lease.backend);
+        return true;
+      } catch (error) {
+        if (!(error instanceof DialError)) throw error;
+        pool.disable(lease.backend, error.kind, error.message, clock.now(), spec.dialTimeoutMs);
+        log.warn("backend disabled after a failed dial", {
+          frontend: deps.frontendName,
+          backend: spec.key,
+          tier: spec.tierName,
+          kind: error.kind,
+          forMs: spec.dialTimeoutMs,
+        });
+        lease.release();
+        this.#lease = undefined;
+        const remaining = Math.max(0, deadline - clock.now());
+        lease = await admission.acquire(remaining, this.signal);
+      }
+    }
+    return false;
+  }
+
+  async #copy(deps: SessionDeps): Promise<void> {
+    const server = this.#server as Deno.TcpConn;
+    this.client.setNoDelay(true);
+    let firstEnd: "client" | "backend" | undefined;
+    const direction = (side: "client" | "backend") => (end: PumpEnd) => {
+      firstEnd ??= side;
+      if (end === "error") this.close("error");
+    };
+    await Promise.all([
+      pump(this.client, server, deps.buffers, this.up).then(direction("client")),
+      pump(server, this.client, deps.buffers, this.down).then(direction("backend")),
+    ]);
+    this.#endReason ??= firstEnd === "backend" ? "backend close" : "client close";
+  }
+
+  #logEnd(deps: SessionDeps): void {
+    const backend = this.#lease?.backend.spec;
+    const remote = this.client.remoteAddr as Deno.NetAddr;
+    deps.log.info("session ended", {
+      session: this.id,
+      client: `${remote.hostname}:${remote.port}`,
+      frontend: deps.frontendName,
+      backend: backend?.key,
+      tier: backend?.tierName,
+      up: this.up.bytes,
+      down: this.down.bytes,
+      ms: Math.round(deps.clock.now() - this.startedAt),
+      how: this.#endReason,
+    });
+  }
+}
+
+function closeQuietly(conn: Deno.Conn): void {
+  try {
+    conn.close();
+  } catch {
+    // Already closed.
+  }
+}
