@@ -9,7 +9,8 @@ import { type Command, helpText, parseCommandLine } from "./src/cli/args.ts";
 import { writeBootstrapFile } from "./src/cli/bootstrap_file.ts";
 import { describeFatal, EXIT } from "./src/cli/fatal.ts";
 import { formatConfig } from "./src/config/format.ts";
-import { loadConfig } from "./src/config/load.ts";
+// Through mod.ts, so a TS config importing mod.ts needs no extra read permission.
+import { loadConfig } from "./mod.ts";
 import { createLogger } from "./src/log/logger.ts";
 import { launchSidecar } from "./src/runtime/sidecar.ts";
 import { listenForSignals, SHUTDOWN_SIGNALS } from "./src/runtime/signals.ts";

@@ -124,11 +124,10 @@ export function describeReadError(file: string, error: unknown): string {
 
 function describeImportError(file: string, error: unknown): string {
   const message = (error as Error).message ?? String(error);
-  if (error instanceof Deno.errors.NotCapable) {
-    const needs = /"([^"]+)"/.exec(message)?.[1];
-    return `${file}: no permission to load the config module${
-      needs === undefined ? "" : ` (it needs ${needs})`
-    }; add --allow-read for the module and what it imports`;
+  const needs = /Requires read access to "([^"]+)"/.exec(message)?.[1];
+  if (needs !== undefined) {
+    return `${file}: the config module imports ${needs}, which needs read permission; ` +
+      `add --allow-read=${file},${needs}`;
   }
   return `${file}: cannot load the config module: ${message.split("\n")[0]}`;
 }
