@@ -1,0 +1,23 @@
+import { END, INTERRUPTED, TIMED_OUT, type ToxicType } from "../stage.ts";
+
+/**
+ * `timeout`: drops every chunk of its direction. With `timeout` > 0 it closes
+ * the connection that many ms after it (re)started; with ≤ 0 it holds the
+ * connection open forever. Removing it closes the connection.
+ */
+export const timeout: ToxicType = {
+  name: "timeout",
+  attributeNames: ["timeout"],
+  bufferSize: 0,
+  closesOnRemove: true,
+  validate: () => undefined,
+  async pipe(io, attributes) {
+    const ms = attributes.timeout ?? 0;
+    const deadline = ms > 0 ? io.now() + ms : undefined;
+    while (true) {
+      const chunk = await io.recv(deadline);
+      if (chunk === INTERRUPTED) return;
+      if (chunk === END || chunk === TIMED_OUT) return io.end();
+    }
+  },
+};
