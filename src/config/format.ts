@@ -30,11 +30,18 @@ function unwalk(value: unknown, spec: Spec): unknown {
       const out: Record<string, unknown> = {};
       for (const [key, field] of Object.entries(spec.fields)) {
         const child = record[normalizedKey(key, field)];
-        if (child !== undefined) out[key] = unwalk(child, field.spec);
+        if (child === undefined || (field.default === undefined && isEmpty(child))) continue;
+        out[key] = unwalk(child, field.spec);
       }
       return out;
     }
     default:
       return value;
   }
+}
+
+// Optional fields without a default normalize to an empty value ("", 0, [])
+// when absent (e.g. `port` of an SRV target); they are left out again.
+function isEmpty(value: unknown): boolean {
+  return value === "" || value === 0 || (Array.isArray(value) && value.length === 0);
 }

@@ -32,9 +32,101 @@ export interface Field {
   readonly default?: string | number | boolean;
   /** Words for a default computed from context, e.g. "tier-<index>". */
   readonly derivedDefault?: string;
+  /** An object field that, when absent, is filled with its fields' defaults. */
+  readonly filled?: boolean;
 }
 
 const MAX_INT32 = 2 ** 31 - 1;
+
+function srvCheck(value: string): string | undefined {
+  return hostProblem(value) === undefined
+    ? undefined
+    : `must be a DNS name, got ${JSON.stringify(value)}`;
+}
+
+const healthCheck: Spec = {
+  kind: "object",
+  fields: {
+    interval: {
+      spec: { kind: "duration", min: 1 },
+      doc: "Time between checks of each backend.",
+      default: 5000,
+    },
+    timeout: {
+      spec: { kind: "duration", min: 1 },
+      doc: "A check that takes longer fails.",
+      default: 1000,
+    },
+    rise: {
+      spec: { kind: "int", min: 1, max: 100 },
+      doc: "Consecutive successes that bring a down backend up.",
+      default: 2,
+    },
+    fall: {
+      spec: { kind: "int", min: 1, max: 100 },
+      doc: "Consecutive failures that take an up backend down.",
+      default: 3,
+    },
+    send: {
+      spec: { kind: "string" },
+      doc: "Bytes to send after connecting (empty = none).",
+      default: "",
+    },
+    expect: {
+      spec: { kind: "string" },
+      doc: "Bytes the reply must contain to pass (empty = connecting is enough).",
+      default: "",
+    },
+  },
+};
+
+const disableFor: Spec = {
+  kind: "object",
+  fields: {
+    refused: {
+      spec: { kind: "duration", min: 1 },
+      doc: "How long a backend that refused a dial is disabled.",
+      derivedDefault: "dialFailureTimeout",
+    },
+    timeout: {
+      spec: { kind: "duration", min: 1 },
+      doc: "How long a backend whose dial timed out (blackhole) is disabled.",
+      derivedDefault: "2 × dialFailureTimeout",
+    },
+    other: {
+      spec: { kind: "duration", min: 1 },
+      doc: "How long a backend is disabled after any other dial failure (unreachable, reset).",
+      derivedDefault: "dialFailureTimeout",
+    },
+    dns: {
+      spec: { kind: "duration", min: 1 },
+      doc: "How soon a host that has never resolved is tried again.",
+      derivedDefault: "dialFailureTimeout",
+    },
+  },
+};
+
+const failback: Spec = {
+  kind: "object",
+  fields: {
+    maxSessions: {
+      spec: { kind: "int", min: 0, max: MAX_INT32 },
+      doc: "Most sessions moved back per maintenance interval (0 = no count limit).",
+      default: 10,
+    },
+    maxPercent: {
+      spec: { kind: "int", min: 0, max: 100 },
+      doc:
+        "Most sessions moved back per maintenance interval, as a percentage of those on worse tiers (0 = no percentage limit).",
+      default: 25,
+    },
+    idleFor: {
+      spec: { kind: "duration", min: 0 },
+      doc: "When > 0, move only sessions that have been idle at least this long.",
+      default: 0,
+    },
+  },
+};
 
 function addressCheck(value: string): string | undefined {
   const parsed = parseHostPort(value);
@@ -50,10 +142,21 @@ const target: Spec = {
   fields: {
     hosts: {
       spec: { kind: "list", items: { kind: "string", check: hostProblem }, minItems: 1 },
-      doc: "Host names or IP literals; each expands to every A/AAAA address.",
-      required: true,
+      doc:
+        "Host names or IP literals; each expands to every A/AAAA address. Required unless `srv`.",
+      derivedDefault: "none (required unless srv)",
     },
-    port: { spec: { kind: "int", min: 1, max: 65535 }, doc: "TCP port to dial.", required: true },
+    port: {
+      spec: { kind: "int", min: 1, max: 65535 },
+      doc: "TCP port to dial. Required with `hosts`; not allowed with `srv`.",
+      derivedDefault: "none (required with hosts)",
+    },
+    srv: {
+      spec: { kind: "string", check: srvCheck },
+      doc:
+        "A DNS SRV name (e.g. `_postgresql._tcp.db.svc.cluster.local`) expanding to host+port; instead of `hosts`/`port`.",
+      derivedDefault: "none",
+    },
     proto: { spec: { kind: "enum", values: ["TCP"] }, doc: "Transport.", default: "TCP" },
     disabled: {
       spec: { kind: "bool" },
@@ -86,6 +189,16 @@ const tier: Spec = {
       doc: "Most concurrent sessions per backend (0 = no limit); a full tier spills.",
       default: 0,
     },
+    healthCheck: {
+      spec: healthCheck,
+      doc: "Active TCP checks of this tier's backends (absent = passive only).",
+      derivedDefault: "none",
+    },
+    disableFor: {
+      spec: disableFor,
+      doc: "How long each kind of dial failure disables a backend.",
+      filled: true,
+    },
     targets: {
       spec: { kind: "list", items: target, minItems: 1 },
       doc: "The targets of this tier.",
@@ -106,6 +219,11 @@ const backendPool: Spec = {
       spec: { kind: "duration", min: 1 },
       doc: "How often drains and failback are evaluated.",
       default: 30_000,
+    },
+    failback: {
+      spec: failback,
+      doc: "The disruption budget of forced promotion (failback).",
+      filled: true,
     },
     tiers: {
       spec: { kind: "list", items: tier, minItems: 1 },
@@ -155,6 +273,20 @@ export const CONFIG_SCHEMA: Spec = {
       spec: { kind: "string", check: optionalAddressCheck },
       doc: "host:port of the diagnostics HTTP server (empty = none).",
       default: "",
+    },
+    resolver: {
+      spec: {
+        kind: "object",
+        fields: {
+          nameServer: {
+            spec: { kind: "string", check: optionalAddressCheck },
+            doc: "host:port of the DNS server to ask (empty = the system resolver).",
+            default: "",
+          },
+        },
+      },
+      doc: "How backend host names are resolved.",
+      filled: true,
     },
     gracePeriod: {
       spec: { kind: "duration", min: 0 },

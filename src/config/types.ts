@@ -8,12 +8,14 @@
 /** A Go-style duration string (`"1h0m0s"`, `"250ms"`) or milliseconds. */
 export type Duration = string | number;
 
-/** One logical backend: hosts that share a port. */
+/** One logical backend: hosts that share a port, or a DNS SRV name. */
 export interface TargetInput {
-  /** Host names or IP literals; each expands to all its addresses. */
-  readonly hosts: readonly string[];
-  /** The TCP port every host is dialled on. */
-  readonly port: number;
+  /** Host names or IP literals; each expands to all its addresses. Required unless `srv`. */
+  readonly hosts?: readonly string[];
+  /** The TCP port every host is dialled on. Required with `hosts`. */
+  readonly port?: number;
+  /** A DNS SRV name whose records give host and port; instead of `hosts`/`port`. */
+  readonly srv?: string;
   /** Transport; only `"TCP"` is supported. @default "TCP" */
   readonly proto?: "TCP";
   /** Take no new connections (existing ones drain). @default false */
@@ -30,8 +32,50 @@ export interface TierInput {
   readonly forcePromotionAfter?: Duration;
   /** The most concurrent sessions per backend; 0 is no limit. @default 0 */
   readonly maxBackendConnections?: number;
+  /** Active TCP checks of this tier's backends. @default none (passive only) */
+  readonly healthCheck?: HealthCheckInput;
+  /** How long each kind of dial failure disables a backend. */
+  readonly disableFor?: DisableForInput;
   /** The targets of this tier. */
   readonly targets: readonly TargetInput[];
+}
+
+/** Active health checks: connect, optionally send and expect bytes. */
+export interface HealthCheckInput {
+  /** @default "5s" */
+  readonly interval?: Duration;
+  /** @default "1s" */
+  readonly timeout?: Duration;
+  /** Consecutive successes that bring a down backend up. @default 2 */
+  readonly rise?: number;
+  /** Consecutive failures that take an up backend down. @default 3 */
+  readonly fall?: number;
+  /** Bytes sent after connecting. @default "" */
+  readonly send?: string;
+  /** Bytes the reply must contain. @default "" (connecting is enough) */
+  readonly expect?: string;
+}
+
+/** Disable time per dial-failure class. */
+export interface DisableForInput {
+  /** Connection refused. @default dialFailureTimeout */
+  readonly refused?: Duration;
+  /** No answer within dialFailureTimeout (blackhole). @default 2 × dialFailureTimeout */
+  readonly timeout?: Duration;
+  /** Unreachable, reset, anything else. @default dialFailureTimeout */
+  readonly other?: Duration;
+  /** Retry delay for a host that has never resolved. @default dialFailureTimeout */
+  readonly dns?: Duration;
+}
+
+/** The disruption budget of failback, per maintenance interval. */
+export interface FailbackInput {
+  /** Most sessions moved back per interval; 0 is no count limit. @default 10 */
+  readonly maxSessions?: number;
+  /** Most sessions moved back per interval, in % of those on worse tiers; 0 is no limit. @default 25 */
+  readonly maxPercent?: number;
+  /** When > 0, only sessions idle at least this long are moved. @default 0 */
+  readonly idleFor?: Duration;
 }
 
 /** The backends of a frontend, arranged in tiers ("fill and spill"). */
@@ -40,6 +84,8 @@ export interface BackendPoolInput {
   readonly latencyBucket?: Duration;
   /** How often drains and failback are evaluated. @default "30s" */
   readonly maintenanceTime?: Duration;
+  /** The disruption budget of failback. */
+  readonly failback?: FailbackInput;
   /** Tiers in preference order: index 0 is the nearest. */
   readonly tiers: readonly TierInput[];
 }
@@ -66,16 +112,44 @@ export interface ConfigInput {
   readonly diagAddr?: string;
   /** How long open sessions may finish after SIGTERM. @default "5s" */
   readonly gracePeriod?: Duration;
+  /** How backend names are resolved. */
+  readonly resolver?: { readonly nameServer?: string };
   /** The listeners. */
   readonly frontends: readonly FrontendInput[];
 }
 
-/** A normalized target. */
+/** A normalized target: `hosts` and `port`, or `srv` (then hosts is empty, port 0). */
 export interface Target {
   readonly hosts: readonly string[];
   readonly port: number;
+  readonly srv: string;
   readonly proto: "TCP";
   readonly disabled: boolean;
+}
+
+/** Normalized health checks; durations in milliseconds. */
+export interface HealthCheck {
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly rise: number;
+  readonly fall: number;
+  readonly send: string;
+  readonly expect: string;
+}
+
+/** Normalized disable times, in milliseconds. */
+export interface DisableFor {
+  readonly refusedMs: number;
+  readonly timeoutMs: number;
+  readonly otherMs: number;
+  readonly dnsMs: number;
+}
+
+/** Normalized failback budget. */
+export interface Failback {
+  readonly maxSessions: number;
+  readonly maxPercent: number;
+  readonly idleForMs: number;
 }
 
 /** A normalized tier; durations in milliseconds. */
@@ -84,6 +158,8 @@ export interface Tier {
   readonly dialFailureTimeoutMs: number;
   readonly forcePromotionAfterMs: number;
   readonly maxBackendConnections: number;
+  readonly healthCheck?: HealthCheck;
+  readonly disableFor: DisableFor;
   readonly targets: readonly Target[];
 }
 
@@ -91,6 +167,7 @@ export interface Tier {
 export interface BackendPool {
   readonly latencyBucketMs: number;
   readonly maintenanceTimeMs: number;
+  readonly failback: Failback;
   readonly tiers: readonly Tier[];
 }
 
@@ -108,5 +185,6 @@ export interface Frontend {
 export interface Config {
   readonly diagAddr: string;
   readonly gracePeriodMs: number;
+  readonly resolver: { readonly nameServer: string };
   readonly frontends: readonly Frontend[];
 }

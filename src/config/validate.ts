@@ -117,6 +117,9 @@ function walkObject(
     if (given === undefined || given === null) {
       if (field.required) problems.push(`${childPath}: is required`);
       else if (field.default !== undefined) out[normalizedKey(key, field)] = field.default;
+      else if (field.filled) {
+        out[normalizedKey(key, field)] = walk({}, field.spec, childPath, problems);
+      }
       continue;
     }
     out[normalizedKey(key, field)] = walk(given, field.spec, childPath, problems);
@@ -125,6 +128,22 @@ function walkObject(
 }
 
 function checkAcrossFields(config: Config, problems: string[]): void {
+  config.frontends.forEach((frontend, f) => {
+    frontend.backendPool.tiers.forEach((tier, t) => {
+      tier.targets.forEach((target, i) => {
+        const path = `frontends[${f}].backendPool.tiers[${t}].targets[${i}]`;
+        const hasHosts = target.hosts !== undefined;
+        const hasSrv = target.srv !== undefined;
+        if (hasHosts === hasSrv) {
+          problems.push(`${path}: must have either hosts (with port) or srv`);
+        } else if (hasHosts && target.port === undefined) {
+          problems.push(`${path}.port: is required with hosts`);
+        } else if (hasSrv && target.port !== undefined) {
+          problems.push(`${path}.port: not allowed with srv (the SRV records give the port)`);
+        }
+      });
+    });
+  });
   const seen = new Map<string, number>();
   config.frontends.forEach((frontend, index) => {
     const earlier = seen.get(frontend.bindAddress);
@@ -148,6 +167,18 @@ function fillDerived(config: Config): Config {
         tiers: frontend.backendPool.tiers.map((tier, index) => ({
           ...tier,
           name: tier.name ?? `tier-${index}`,
+          disableFor: {
+            refusedMs: tier.disableFor.refusedMs ?? tier.dialFailureTimeoutMs,
+            timeoutMs: tier.disableFor.timeoutMs ?? 2 * tier.dialFailureTimeoutMs,
+            otherMs: tier.disableFor.otherMs ?? tier.dialFailureTimeoutMs,
+            dnsMs: tier.disableFor.dnsMs ?? tier.dialFailureTimeoutMs,
+          },
+          targets: tier.targets.map((target) => ({
+            ...target,
+            hosts: target.hosts ?? [],
+            port: target.port ?? 0,
+            srv: target.srv ?? "",
+          })),
         })),
       },
     })),

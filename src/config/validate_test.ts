@@ -69,9 +69,22 @@ Deno.test("validateConfig() loads an original Iaido config and fills Iaido's def
   assert.deepEqual(near?.targets[0], {
     hosts: ["127.0.0.1"],
     port: 26258,
+    srv: "",
     proto: "TCP",
     disabled: false,
   });
+  assert.deepEqual(near?.disableFor, {
+    refusedMs: 30_000,
+    timeoutMs: 60_000,
+    otherMs: 30_000,
+    dnsMs: 30_000,
+  });
+  assert.deepEqual(frontend.backendPool.failback, {
+    maxSessions: 10,
+    maxPercent: 25,
+    idleForMs: 0,
+  });
+  assert.equal(near?.healthCheck, undefined);
 });
 
 Deno.test("validateConfig() returns a frozen config and leaves its input untouched", () => {
@@ -157,6 +170,56 @@ Deno.test("validateConfig() accepts IPv6 literals and a negative latencyBucket",
     }],
   });
   assert.equal(config.frontends[0]?.backendPool.latencyBucketMs, -1);
+});
+
+Deno.test("validateConfig() takes SRV targets, health checks and a resolver", () => {
+  const config = validateConfig({
+    resolver: { nameServer: "127.0.0.1:5353" },
+    frontends: [{
+      backendPool: {
+        tiers: [{
+          healthCheck: { interval: "2s", send: "PING\r\n", expect: "PONG" },
+          targets: [{ srv: "_pg._tcp.db.local" }],
+        }],
+      },
+    }],
+  });
+  assert.equal(config.resolver.nameServer, "127.0.0.1:5353");
+  const tier = config.frontends[0]?.backendPool.tiers[0];
+  assert.deepEqual(tier?.healthCheck, {
+    intervalMs: 2000,
+    timeoutMs: 1000,
+    rise: 2,
+    fall: 3,
+    send: "PING\r\n",
+    expect: "PONG",
+  });
+  assert.deepEqual(tier?.targets[0], {
+    hosts: [],
+    port: 0,
+    srv: "_pg._tcp.db.local",
+    proto: "TCP",
+    disabled: false,
+  });
+  assert.deepEqual(validateConfig(yamlValue(formatConfig(config))), config);
+});
+
+Deno.test("validateConfig() wants hosts with a port, or srv alone", () => {
+  const tiers = (target: unknown) => ({
+    frontends: [{ backendPool: { tiers: [{ targets: [target] }] } }],
+  });
+  const at = "frontends[0].backendPool.tiers[0].targets[0]";
+  assert.deepEqual(problemsOf(tiers({ port: 1 })), [
+    `${at}: must have either hosts (with port) or srv`,
+  ]);
+  assert.deepEqual(problemsOf(tiers({ hosts: ["a"] })), [`${at}.port: is required with hosts`]);
+  assert.deepEqual(problemsOf(tiers({ srv: "_a._tcp.b", port: 1 })), [
+    `${at}.port: not allowed with srv (the SRV records give the port)`,
+  ]);
+  assert.deepEqual(problemsOf({ resolver: { nameServer: "dns" }, frontends: [] }), [
+    `resolver.nameServer: must be host:port, got "dns" (missing port)`,
+    "frontends: must have at least 1 item(s), got none",
+  ]);
 });
 
 Deno.test("formatConfig() output parses back to the same config", () => {
