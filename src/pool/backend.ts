@@ -24,9 +24,26 @@ export interface BackendSpec {
 /** Why a backend was disabled, by the kind of failure. */
 export type FailureKind = "refused" | "timeout" | "unreachable" | "reset" | "dns" | "error";
 
+/** The active-check state a backend may carry (see balancer/health.ts). */
+export interface HealthView {
+  readonly status: "up" | "down";
+  readonly lastResult: string;
+}
+
 /** A backend with its load and health. */
 export class Backend {
   spec: BackendSpec;
+  /** Latency sub-tier within its configured tier; 0 is the nearest. */
+  subTier = 0;
+  /** The last measured connect latency (ms), if any. */
+  latencyMs: number | undefined;
+  /** Active health checks, when its tier has them. */
+  health: HealthView | undefined;
+  /**
+   * Set by a failure: once the disable time is up, it still needs a
+   * successful probe before it takes sessions again.
+   */
+  recovering = false;
   /** Sessions currently holding a lease on it. */
   load = 0;
   /** Sessions ever leased to it. */
@@ -63,12 +80,20 @@ export class Backend {
    */
   ineligibility(now: number): string | undefined {
     if (this.spec.configDisabled) return "disabled in config";
+    if (this.health?.status === "down") return `health check failing: ${this.health.lastResult}`;
+    const failure = this.lastFailure === undefined
+      ? ""
+      : `: ${this.lastFailure.message} ×${this.consecutiveFailures}`;
     if (this.isDisabledAt(now)) {
-      const failure = this.lastFailure;
-      const why = failure === undefined ? "" : `: ${failure.kind} ×${this.consecutiveFailures}`;
-      return `disabled for ${Math.ceil(this.disabledUntil - now)}ms${why}`;
+      return `disabled until ${clockTime(this.disabledUntil)}${failure}`;
     }
+    if (this.recovering) return `waiting for a successful probe${failure}`;
     if (!this.hasRoom()) return `full ${this.load}/${this.spec.maxConnections}`;
     return undefined;
   }
+}
+
+/** `HH:MM:SS` (UTC) of a timestamp, as status lines show it. */
+export function clockTime(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 19);
 }

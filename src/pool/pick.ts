@@ -1,6 +1,6 @@
 /**
- * The pick: eligible (not disabled, not full) → lower tier → lower load →
- * round-robin. A full or dead tier spills to the next ("fill and spill").
+ * The pick: eligible (not disabled, not full) → lower tier → lower latency
+ * sub-tier → lower load → round-robin. A full or dead tier spills to the next ("fill and spill").
  * @module
  */
 
@@ -19,18 +19,16 @@ export function pickBackend(
   sequence: number,
 ): Backend | undefined {
   let best: Backend[] = [];
-  let bestTier = Infinity;
-  let bestLoad = Infinity;
   for (const backend of backends) {
     if (backend.ineligibility(now) !== undefined) continue;
-    const { tier } = backend.spec;
-    if (tier > bestTier || (tier === bestTier && backend.load > bestLoad)) continue;
-    if (tier < bestTier || backend.load < bestLoad) {
-      best = [];
-      bestTier = tier;
-      bestLoad = backend.load;
-    }
+    const order = best.length === 0 ? -1 : compare(backend, best[0] as Backend);
+    if (order > 0) continue;
+    if (order < 0) best = [];
     best.push(backend);
   }
   return best.length === 0 ? undefined : best[sequence % best.length];
+}
+
+function compare(a: Backend, b: Backend): number {
+  return a.spec.tier - b.spec.tier || a.subTier - b.subTier || a.load - b.load;
 }

@@ -67,31 +67,22 @@ export class Pool {
     return backend === undefined ? undefined : new Lease(backend, this.#notifyRelease);
   }
 
-  /** Takes a backend out of picks for `durationMs` after a failure. */
+  /**
+   * Takes a backend out of picks for `durationMs` after a failure; after
+   * that it needs a successful probe (`recovered`) to take sessions again.
+   */
   disable(backend: Backend, kind: FailureKind, message: string, now: number, durationMs: number) {
     backend.consecutiveFailures++;
     backend.lastFailure = { kind, message, at: now };
     backend.disabledUntil = Math.max(backend.disabledUntil, now + durationMs);
+    backend.recovering = true;
   }
 
-  /** Records a successful dial: the failure streak ends. */
-  succeeded(backend: Backend): void {
+  /** A probe or dial succeeded: the backend takes sessions again. */
+  recovered(backend: Backend): void {
     backend.consecutiveFailures = 0;
-  }
-
-  /**
-   * The earliest time after `now` at which a disabled backend becomes
-   * eligible again, or undefined when none is waiting to.
-   */
-  nextReenableAt(now: number): number | undefined {
-    let earliest: number | undefined;
-    for (const backend of this.#backends.values()) {
-      if (!backend.isDisabledAt(now) || backend.spec.configDisabled) continue;
-      if (earliest === undefined || backend.disabledUntil < earliest) {
-        earliest = backend.disabledUntil;
-      }
-    }
-    return earliest;
+    backend.recovering = false;
+    backend.disabledUntil = 0;
   }
 
   /** Calls `listener` whenever a lease is released; returns its removal. */

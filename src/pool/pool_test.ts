@@ -50,17 +50,32 @@ Deno.test("acquire() round-robins among backends of equal tier and load", () => 
   assert.deepEqual([...seen].sort(), [1, 2, 3]);
 });
 
-Deno.test("a disabled backend takes no sessions until its time is up", () => {
+Deno.test("a disabled backend takes no sessions until its time is up and a probe succeeds", () => {
   const pool = new Pool();
   pool.apply([spec(1, 0), spec(2, 1)]);
   const home = pool.get("127.0.0.1:1");
   assert.ok(home);
   pool.disable(home, "refused", "connection refused", 1000, 500);
   assert.equal(pool.acquire(1000)?.backend.spec.port, 2);
-  assert.equal(pool.nextReenableAt(1000), 1500);
-  assert.match(home.ineligibility(1200) ?? "", /disabled for 300ms: refused ×1/);
+  assert.equal(home.ineligibility(1200), "disabled until 00:00:01: connection refused ×1");
+  assert.equal(pool.acquire(1500)?.backend.spec.port, 2);
+  assert.equal(home.ineligibility(1500), "waiting for a successful probe: connection refused ×1");
+  pool.recovered(home);
   assert.equal(pool.acquire(1500)?.backend.spec.port, 1);
-  assert.equal(pool.nextReenableAt(1500), undefined);
+  assert.equal(home.consecutiveFailures, 0);
+});
+
+Deno.test("acquire() prefers the nearer latency sub-tier within a tier, tier order first", () => {
+  const pool = new Pool();
+  pool.apply([spec(1, 0), spec(2, 0), spec(3, 1)]);
+  const slow = pool.get("127.0.0.1:1");
+  assert.ok(slow);
+  slow.subTier = 1;
+  assert.deepEqual(ports(pool, 3), [2, 2, 2]);
+  const near = pool.get("127.0.0.1:2");
+  assert.ok(near);
+  pool.disable(near, "timeout", "no answer", 0, 10);
+  assert.equal(pool.acquire(0)?.backend.spec.port, 1, "a slower sub-tier still beats tier 1");
 });
 
 Deno.test("a lease holds one unit of load and gives it back exactly once", () => {

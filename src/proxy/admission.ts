@@ -1,7 +1,7 @@
 /**
  * Admission: a new client waits (bounded) for a backend when every one is
  * full or disabled, instead of being refused. Waiters sleep until a lease
- * is released, a disabled backend's time is up, the pool changes, or their
+ * is released, a backend recovers or the pool changes (`wakeAll`), or their
  * deadline passes: no polling.
  * @module
  */
@@ -39,13 +39,12 @@ export class Admission implements Disposable {
       const lease = this.#pool.acquire(now);
       if (lease !== undefined) return lease;
       if (now >= deadline) return undefined;
-      const reenable = this.#pool.nextReenableAt(now) ?? Infinity;
-      await this.#sleep(Math.min(deadline, reenable) - now, signal);
+      await this.#sleep(deadline - now, signal);
     }
     return undefined;
   }
 
-  /** Wakes every waiter to try again (the pool changed). */
+  /** Wakes every waiter to try again (the pool changed, a backend recovered). */
   wakeAll(): void {
     for (const wake of [...this.#waiters]) wake();
   }

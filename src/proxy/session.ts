@@ -116,7 +116,7 @@ export class Session {
       try {
         this.#server = await dialBackend(deps.dialer, spec, spec.dialTimeoutMs, this.signal);
         if (this.signal.aborted) return false;
-        pool.succeeded(lease.backend);
+        pool.recovered(lease.backend);
         return true;
       } catch (error) {
         if (!(error instanceof DialError)) throw error;
