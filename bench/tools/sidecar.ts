@@ -1,0 +1,81 @@
+/**
+ * The sidecar under test, run as users run it: the real CLI as a
+ * subprocess with only `--allow-net` and read access to its config.
+ * Config text and the `listening on` lines are handled by pure functions.
+ * @module
+ */
+
+import type { Children } from "../process.ts";
+import type { ProxiedBackend, RunningProxy } from "./haproxy.ts";
+
+/** The CLI entry point of the project. */
+export const SIDECAR_MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+/** One frontend per backend, each on `127.0.0.1:0`, in the order given. */
+export function sidecarConfig(backends: readonly ProxiedBackend[]): string {
+  return JSON.stringify(
+    {
+      frontends: backends.map((backend) => ({
+        name: backend.name,
+        bindAddress: "127.0.0.1:0",
+        backendPool: {
+          tiers: [{
+            name: "local",
+            targets: [{ hosts: ["127.0.0.1"], port: backend.backendPort }],
+          }],
+        },
+      })),
+    },
+    null,
+    2,
+  );
+}
+
+/** The addresses of the `listening on ADDR` lines, in order. */
+export function parseListeningLines(stdout: string): string[] {
+  return [...stdout.matchAll(/^listening on (\S+)$/gm)].map((match) => match[1] as string);
+}
+
+/** The port of `host:port` (IPv6 bracketed or not). */
+export function portOf(address: string): number {
+  const port = Number(address.slice(address.lastIndexOf(":") + 1));
+  if (!Number.isInteger(port) || port <= 0) throw new TypeError(`no port in ${address}`);
+  return port;
+}
+
+/** The CLI arguments of `deno` to run the sidecar on `configFile`. */
+export function sidecarArgs(configFile: string, logLevel: string): string[] {
+  return [
+    "run",
+    "--allow-net",
+    `--allow-read=${configFile}`,
+    SIDECAR_MAIN,
+    "-c",
+    configFile,
+    "--log-level",
+    logLevel,
+  ];
+}
+
+/** Starts the sidecar and waits for one `listening on` line per backend. */
+export async function startSidecar(
+  children: Children,
+  dir: string,
+  backends: readonly ProxiedBackend[],
+  logLevel: string,
+): Promise<RunningProxy> {
+  const file = `${dir}/sidecar-${crypto.randomUUID().slice(0, 8)}.json`;
+  await Deno.writeTextFile(file, sidecarConfig(backends));
+  const child = children.spawn("sidecar", Deno.execPath(), sidecarArgs(file, logLevel));
+  try {
+    await child.waitForStdout(/^listening on \S+$/, backends.length, 30_000);
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
+  const addresses = parseListeningLines(child.output.stdout);
+  const ports = new Map(
+    backends.map((backend, index) => [backend.name, portOf(addresses[index] as string)]),
+  );
+  return { child, ports };
+}
