@@ -5,40 +5,38 @@
  */
 
 import { formatHostPort } from "../config/address.ts";
-import type { Tier } from "../config/types.ts";
+import type { Target, Tier } from "../config/types.ts";
+import type { Answers } from "../discovery/discover.ts";
 import type { BackendSpec } from "../pool/backend.ts";
 
-/** Every host named by the tiers' targets. */
-export function hostsOf(tiers: readonly Tier[]): string[] {
-  return tiers.flatMap((tier) => tier.targets.flatMap((target) => target.hosts));
-}
-
 /**
- * The backends the tiers describe, given each host's addresses; hosts with
- * no answer contribute nothing.
+ * The backends the tiers describe, given the names' answers; names with no
+ * answer contribute nothing.
  */
-export function backendSpecs(
-  tiers: readonly Tier[],
-  answers: ReadonlyMap<string, readonly string[]>,
-): BackendSpec[] {
+export function backendSpecs(tiers: readonly Tier[], answers: Answers): BackendSpec[] {
   const specs: BackendSpec[] = [];
   tiers.forEach((tier, tierIndex) => {
     for (const target of tier.targets) {
-      for (const host of target.hosts) {
-        for (const address of answers.get(host) ?? []) {
-          specs.push({
-            key: formatHostPort(address, target.port),
-            hostname: address,
-            port: target.port,
-            tier: tierIndex,
-            tierName: tier.name,
-            maxConnections: tier.maxBackendConnections,
-            dialTimeoutMs: tier.dialFailureTimeoutMs,
-            configDisabled: target.disabled,
-          });
-        }
+      for (const { address, port } of endpointsOf(target, answers)) {
+        specs.push({
+          key: formatHostPort(address, port),
+          hostname: address,
+          port,
+          tier: tierIndex,
+          tierName: tier.name,
+          maxConnections: tier.maxBackendConnections,
+          dialTimeoutMs: tier.dialFailureTimeoutMs,
+          configDisabled: target.disabled,
+        });
       }
     }
   });
   return specs;
+}
+
+function endpointsOf(target: Target, answers: Answers): { address: string; port: number }[] {
+  if (target.srv !== "") return [...(answers.srv.get(target.srv) ?? [])];
+  return target.hosts.flatMap((host) =>
+    (answers.hosts.get(host) ?? []).map((address) => ({ address, port: target.port }))
+  );
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { validateConfig } from "../config/validate.ts";
-import { backendSpecs, hostsOf } from "./targets.ts";
+import { namesOf } from "../discovery/discover.ts";
+import { backendSpecs } from "./targets.ts";
 
 Deno.test("backendSpecs() makes one backend per address with its tier's settings", () => {
   const config = validateConfig({
@@ -10,11 +11,11 @@ Deno.test("backendSpecs() makes one backend per address with its tier's settings
           {
             name: "home",
             maxBackendConnections: 4,
-            targets: [{ hosts: ["db.home"], port: 26257 }, {
-              hosts: ["::1"],
-              port: 1,
-              disabled: true,
-            }],
+            targets: [
+              { hosts: ["db.home"], port: 26257 },
+              { hosts: ["::1"], port: 1, disabled: true },
+              { srv: "_db._tcp.srv.home" },
+            ],
           },
           { dialFailureTimeout: "2s", targets: [{ hosts: ["db.far", "gone"], port: 26257 }] },
         ],
@@ -22,14 +23,18 @@ Deno.test("backendSpecs() makes one backend per address with its tier's settings
     }],
   });
   const tiers = config.frontends[0]?.backendPool.tiers ?? [];
-  assert.deepEqual(hostsOf(tiers), ["db.home", "::1", "db.far", "gone"]);
+  assert.deepEqual(namesOf(tiers), {
+    hosts: ["db.home", "::1", "db.far", "gone"],
+    srv: ["_db._tcp.srv.home"],
+  });
   const answers = new Map([["db.home", ["127.0.1.1", "::ffff:127.0.0.3"]], ["::1", ["::1"]], [
     "db.far",
     [
       "127.0.2.1",
     ],
   ]]);
-  const specs = backendSpecs(tiers, answers);
+  const srv = new Map([["_db._tcp.srv.home", [{ address: "127.0.3.1", port: 7000 }]]]);
+  const specs = backendSpecs(tiers, { hosts: answers, srv });
   assert.deepEqual(
     specs.map((
       s,
@@ -38,6 +43,7 @@ Deno.test("backendSpecs() makes one backend per address with its tier's settings
       ["127.0.1.1:26257", 0, "home", 4, 1000, false],
       ["[::ffff:127.0.0.3]:26257", 0, "home", 4, 1000, false],
       ["[::1]:1", 0, "home", 4, 1000, true],
+      ["127.0.3.1:7000", 0, "home", 4, 1000, false],
       ["127.0.2.1:26257", 1, "tier-1", 0, 2000, false],
     ],
   );

@@ -1,30 +1,76 @@
 /**
- * Expands every host of a frontend's targets to its addresses. A host that
- * fails to resolve is reported and skipped; the others still count.
+ * Discovery: every host and SRV name of a frontend's targets, resolved
+ * again on each refresh. A name that fails keeps its last good answer; a
+ * name that never resolved is reported and contributes nothing.
  * @module
  */
 
-import type { Resolver } from "./resolve.ts";
+import type { Tier } from "../config/types.ts";
+import type { Resolver, SrvEndpoint } from "./resolve.ts";
 
-/** The addresses of each host that resolved, and the errors of those that did not. */
-export interface Resolution {
-  readonly answers: ReadonlyMap<string, readonly string[]>;
+/** The answers discovery works from: each host's addresses, each SRV name's endpoints. */
+export interface Answers {
+  readonly hosts: ReadonlyMap<string, readonly string[]>;
+  readonly srv: ReadonlyMap<string, readonly SrvEndpoint[]>;
+}
+
+/** One refresh's outcome. */
+export interface Refresh {
+  readonly answers: Answers;
+  /** Names that failed this time, with the error (they keep their last good answer, if any). */
   readonly failures: ReadonlyMap<string, string>;
 }
 
-/** Resolves each distinct host once, concurrently. */
-export async function resolveHosts(
-  hosts: Iterable<string>,
-  resolver: Resolver,
-): Promise<Resolution> {
-  const distinct = [...new Set(hosts)];
-  const results = await Promise.allSettled(distinct.map((host) => resolver.resolve(host)));
-  const answers = new Map<string, readonly string[]>();
-  const failures = new Map<string, string>();
+/** Every host and SRV name the tiers mention. */
+export function namesOf(tiers: readonly Tier[]): { hosts: string[]; srv: string[] } {
+  const targets = tiers.flatMap((tier) => tier.targets);
+  return {
+    hosts: [...new Set(targets.flatMap((target) => target.hosts))],
+    srv: [...new Set(targets.map((target) => target.srv).filter((name) => name !== ""))],
+  };
+}
+
+/** Keeps the last good answer of every name between refreshes. */
+export class Discovery {
+  #hosts = new Map<string, readonly string[]>();
+  #srv = new Map<string, readonly SrvEndpoint[]>();
+
+  /** The answers as of the last refresh. */
+  get answers(): Answers {
+    return { hosts: this.#hosts, srv: this.#srv };
+  }
+
+  /** Resolves every name of `tiers` again, concurrently. */
+  async refresh(tiers: readonly Tier[], resolver: Resolver): Promise<Refresh> {
+    const names = namesOf(tiers);
+    const failures = new Map<string, string>();
+    const [hosts, srv] = await Promise.all([
+      settle(names.hosts, (host) => resolver.resolve(host), this.#hosts, failures),
+      settle(names.srv, (name) => resolver.resolveSrv(name), this.#srv, failures),
+    ]);
+    this.#hosts = hosts;
+    this.#srv = srv;
+    return { answers: this.answers, failures };
+  }
+}
+
+async function settle<T>(
+  names: readonly string[],
+  resolve: (name: string) => Promise<T>,
+  lastGood: ReadonlyMap<string, T>,
+  failures: Map<string, string>,
+): Promise<Map<string, T>> {
+  const results = await Promise.allSettled(names.map(resolve));
+  const next = new Map<string, T>();
   results.forEach((result, index) => {
-    const host = distinct[index] as string;
-    if (result.status === "fulfilled") answers.set(host, result.value);
-    else failures.set(host, (result.reason as Error)?.message ?? String(result.reason));
+    const name = names[index] as string;
+    if (result.status === "fulfilled") {
+      next.set(name, result.value);
+      return;
+    }
+    failures.set(name, (result.reason as Error)?.message ?? String(result.reason));
+    const previous = lastGood.get(name);
+    if (previous !== undefined) next.set(name, previous);
   });
-  return { answers, failures };
+  return next;
 }

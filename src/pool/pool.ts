@@ -1,7 +1,9 @@
 /**
  * A frontend's backends, keyed by address. Applying a new set of specs is a
  * diff: unchanged addresses keep their load and health, new ones join,
- * vanished ones are handed back for draining.
+ * vanished ones are retired: they take no new sessions and stay listed
+ * until their sessions are gone (drained), and an address that comes back
+ * while retired is revived with its state.
  * @module
  */
 
@@ -19,6 +21,7 @@ export interface PoolDiff {
 /** The backends of one frontend and the leases on them. */
 export class Pool {
   readonly #backends = new Map<string, Backend>();
+  readonly #retired = new Map<string, Backend>();
   readonly #releaseListeners = new Set<(backend: Backend) => void>();
   #sequence = 0;
 
@@ -27,9 +30,19 @@ export class Pool {
     return [...this.#backends.values()].sort((a, b) => a.spec.tier - b.spec.tier);
   }
 
-  /** The backend with this address, if any. */
+  /** Removed backends that still have sessions. */
+  get retired(): readonly Backend[] {
+    return [...this.#retired.values()];
+  }
+
+  /** The live backend with this address, if any. */
   get(key: string): Backend | undefined {
     return this.#backends.get(key);
+  }
+
+  /** Forgets retired backends whose last session has ended. */
+  pruneRetired(): void {
+    for (const [key, backend] of this.#retired) if (backend.load === 0) this.#retired.delete(key);
   }
 
   /**
@@ -45,11 +58,18 @@ export class Pool {
     for (const [key, backend] of this.#backends) {
       if (wanted.has(key)) continue;
       this.#backends.delete(key);
+      if (backend.load > 0) this.#retired.set(key, backend);
       removed.push(backend);
     }
     for (const [key, spec] of wanted) {
       const existing = this.#backends.get(key);
-      if (existing === undefined) {
+      const revived = this.#retired.get(key);
+      if (existing === undefined && revived !== undefined) {
+        this.#retired.delete(key);
+        revived.spec = spec;
+        this.#backends.set(key, revived);
+        added.push(revived);
+      } else if (existing === undefined) {
         const backend = new Backend(spec);
         this.#backends.set(key, backend);
         added.push(backend);

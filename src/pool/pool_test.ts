@@ -112,3 +112,20 @@ Deno.test("apply() keeps unchanged backends with their load and returns removed 
   assert.equal(kept.load, 1);
   assert.equal(kept.spec.maxConnections, 5);
 });
+
+Deno.test("apply() retires a removed backend with sessions until they end, and revives it if it returns", () => {
+  const pool = new Pool();
+  pool.apply([spec(1, 0)]);
+  const lease = pool.acquire(0);
+  assert.ok(lease);
+  pool.apply([spec(2, 0)]);
+  assert.deepEqual(pool.retired, [lease.backend]);
+  assert.equal(pool.acquire(0)?.backend.spec.port, 2, "a retired backend takes no new sessions");
+  pool.apply([spec(1, 0), spec(2, 0)]);
+  assert.equal(pool.get("127.0.0.1:1"), lease.backend, "revived with its load");
+  assert.deepEqual(pool.retired, []);
+  pool.apply([spec(2, 0)]);
+  lease.release();
+  pool.pruneRetired();
+  assert.deepEqual(pool.retired, []);
+});
