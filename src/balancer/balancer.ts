@@ -1,0 +1,254 @@
+/**
+ * A frontend's balancer: the pool plus everything that decides about its
+ * backends — discovery diffs, passive failures, probes, health checks,
+ * latency sub-tiers, maintenance (drain, failback) — and the decision log
+ * that explains it. Pure: no sockets, no timers; time comes in as `now`.
+ * @module
+ */
+
+import type { BackendPool, Tier } from "../config/types.ts";
+import type { Answers } from "../discovery/discover.ts";
+import type { Backend, FailureKind } from "../pool/backend.ts";
+import type { Lease } from "../pool/lease.ts";
+import { Pool, type PoolDiff } from "../pool/pool.ts";
+import type { DecisionKind, DecisionLog } from "./decisions.ts";
+import { HealthState } from "./health.ts";
+import { assignSubTiers } from "./latency.ts";
+import { type Closure, MaintenancePlanner, type SessionView } from "./maintenance.ts";
+import { backendSpecs } from "./targets.ts";
+
+/** Why a probe ran: each outcome is handled a little differently. */
+export type ProbePurpose = "recovery" | "latency" | "health";
+
+/** A probe's outcome. */
+export type ProbeResult =
+  | { readonly ok: true; readonly latencyMs: number }
+  | { readonly ok: false; readonly kind: FailureKind; readonly message: string };
+
+/** Decides about one frontend's backends. */
+export class Balancer {
+  readonly pool = new Pool();
+  readonly #frontend: string;
+  readonly #decisions: DecisionLog;
+  readonly #planner = new MaintenancePlanner();
+  readonly #health = new Map<string, HealthState>();
+  #config: BackendPool;
+  #servingTier: number | undefined;
+
+  constructor(frontend: string, config: BackendPool, decisions: DecisionLog) {
+    this.#frontend = frontend;
+    this.#config = config;
+    this.#decisions = decisions;
+  }
+
+  /** The backend pool config in force. */
+  get config(): BackendPool {
+    return this.#config;
+  }
+
+  /** Takes a new backend pool config (a reload); call `applyAnswers` next. */
+  configure(config: BackendPool): void {
+    this.#config = config;
+  }
+
+  /** The tier config of a backend. */
+  tierOf(backend: Backend): Tier | undefined {
+    return this.#config.tiers[backend.spec.tier];
+  }
+
+  /** Makes the pool match the config and the latest discovery answers. */
+  applyAnswers(answers: Answers, now: number, initial = false): PoolDiff {
+    const diff = this.pool.apply(backendSpecs(this.#config.tiers, answers));
+    for (const backend of [...diff.added, ...diff.updated]) {
+      const check = this.tierOf(backend)?.healthCheck;
+      if (check === undefined) {
+        this.#health.delete(backend.key);
+        backend.health = undefined;
+      } else {
+        const state = this.#health.get(backend.key) ?? new HealthState();
+        this.#health.set(backend.key, state);
+        backend.health = state;
+      }
+    }
+    if (!initial) {
+      for (const backend of diff.added) {
+        this.#record(now, "discovery", `joined ${backend.spec.tierName}`, backend);
+      }
+      for (const backend of diff.removed) {
+        this.#record(now, "discovery", `removed from ${backend.spec.tierName}; draining`, backend);
+      }
+    }
+    return diff;
+  }
+
+  /** Leases the best backend, noting when the serving tier changes and why. */
+  acquire(now: number): Lease | undefined {
+    const lease = this.pool.acquire(now);
+    const tier = lease?.backend.spec.tier ?? -1;
+    if (tier !== this.#servingTier) {
+      const previous = this.#servingTier;
+      this.#servingTier = tier;
+      if (previous !== undefined || tier > 0) this.#noteServingTier(now, previous, lease?.backend);
+    }
+    return lease;
+  }
+
+  /** A dial failed: disable the backend for its failure class's time. Returns that time. */
+  dialFailed(backend: Backend, kind: FailureKind, message: string, now: number): number {
+    const tier = this.tierOf(backend);
+    const disableFor = tier?.disableFor;
+    const durationMs = disableFor === undefined
+      ? backend.spec.dialTimeoutMs
+      : kind === "refused"
+      ? disableFor.refusedMs
+      : kind === "timeout"
+      ? disableFor.timeoutMs
+      : disableFor.otherMs;
+    const wasEligible = backend.ineligibility(now) === undefined;
+    this.pool.disable(backend, kind, message, now, durationMs);
+    if (wasEligible) {
+      this.#record(now, "disable", `${kind}: ${message}; disabled for ${durationMs}ms`, backend);
+    }
+    return durationMs;
+  }
+
+  /**
+   * Applies a probe's outcome. Returns true when the backend became
+   * eligible again (waiting clients should retry).
+   */
+  probed(backend: Backend, purpose: ProbePurpose, result: ProbeResult, now: number): boolean {
+    const tier = this.tierOf(backend);
+    if (purpose === "health") {
+      const state = this.#health.get(backend.key);
+      const check = tier?.healthCheck;
+      if (state !== undefined && check !== undefined) {
+        const detail = result.ok
+          ? `ok in ${result.latencyMs.toFixed(1)}ms`
+          : `${result.kind}: ${result.message}`;
+        const transition = state.record(result.ok, check.rise, check.fall, now, detail);
+        if (transition !== undefined) {
+          this.#record(now, "health", `${transition}: ${detail}`, backend);
+        }
+        if (transition === "came up") return true;
+      }
+      if (result.ok) backend.latencyMs = result.latencyMs;
+      return false;
+    }
+    if (!result.ok) {
+      if (purpose === "recovery" || backend.ineligibility(now) === undefined) {
+        this.dialFailed(backend, result.kind, result.message, now);
+      }
+      return false;
+    }
+    backend.latencyMs = result.latencyMs;
+    if (!backend.recovering || backend.isDisabledAt(now)) return false;
+    this.pool.recovered(backend);
+    this.#record(now, "recover", `probe succeeded in ${result.latencyMs.toFixed(1)}ms`, backend);
+    return true;
+  }
+
+  /** Backends whose disable time is up and that wait for a recovery probe. */
+  awaitingRecovery(now: number): Backend[] {
+    return this.pool.backends.filter((b) => b.recovering && !b.isDisabledAt(now));
+  }
+
+  /** Regroups backends into latency sub-tiers from their last measurements. */
+  regroupByLatency(now: number): void {
+    const backends = this.pool.backends;
+    const subTiers = assignSubTiers(
+      backends.map((b) => ({
+        key: b.key,
+        tier: b.spec.tier,
+        latencyMs: b.latencyMs,
+        subTier: b.subTier,
+      })),
+      this.#config.latencyBucketMs,
+    );
+    for (const backend of backends) {
+      const next = subTiers.get(backend.key) ?? 0;
+      if (next === backend.subTier) continue;
+      const fastest = Math.min(
+        ...backends.filter((b) => b.spec.tier === backend.spec.tier && b.latencyMs !== undefined)
+          .map((b) => b.latencyMs as number),
+      );
+      this.#record(
+        now,
+        "latency",
+        `sub-tier ${backend.subTier} → ${next}: ${backend.latencyMs?.toFixed(1)}ms vs ${
+          fastest.toFixed(1)
+        }ms`,
+        backend,
+      );
+      backend.subTier = next;
+    }
+  }
+
+  /** The maintenance tick: sessions to close for drains and failback. */
+  maintain(now: number, sessions: readonly SessionView[], rng: () => number): Closure[] {
+    this.pool.pruneRetired();
+    const backends = [
+      ...this.pool.backends.map((b) => ({
+        key: b.key,
+        tier: b.spec.tier,
+        maxConnections: b.spec.maxConnections,
+        retired: false,
+        configDisabled: b.spec.configDisabled,
+        room: b.ineligibility(now) !== undefined
+          ? 0
+          : b.spec.maxConnections === 0
+          ? Infinity
+          : b.spec.maxConnections - b.load,
+      })),
+      ...this.pool.retired.map((b) => ({
+        key: b.key,
+        tier: b.spec.tier,
+        maxConnections: b.spec.maxConnections,
+        retired: true,
+        configDisabled: b.spec.configDisabled,
+        room: 0,
+      })),
+    ];
+    const closures = this.#planner.plan({
+      now,
+      intervalMs: this.#config.maintenanceTimeMs,
+      backends,
+      sessions,
+      forcePromotionAfterMs: this.#config.tiers.map((tier) => tier.forcePromotionAfterMs),
+      failback: this.#config.failback,
+      rng,
+    });
+    for (const closure of closures) this.#record(now, closure.reason, closure.why);
+    return closures;
+  }
+
+  /** Since when a better tier than `tier` has had room (for status pages). */
+  betterRoomSince(tier: number): number | undefined {
+    return this.#planner.betterRoomSince(tier);
+  }
+
+  #noteServingTier(now: number, previous: number | undefined, backend: Backend | undefined): void {
+    const tier = backend?.spec.tier ?? -1;
+    const name = (index: number) => this.#config.tiers[index]?.name ?? `tier-${index}`;
+    if (tier >= 0 && previous !== undefined && previous >= 0 && tier < previous) {
+      this.#record(now, "return", `new sessions go to ${name(tier)} again`, backend);
+      return;
+    }
+    const better = this.pool.backends.filter((b) => tier < 0 || b.spec.tier < tier);
+    const reasons = better.map((b) => `${b.key} ${b.ineligibility(now) ?? "eligible"}`);
+    const allFull = better.length > 0 &&
+      better.every((b) => !b.hasRoom() && b.ineligibility(now)?.startsWith("full"));
+    const kind: DecisionKind = allFull ? "spill" : "failover";
+    const target = tier < 0 ? "no eligible backend" : `new sessions go to ${name(tier)}`;
+    this.#record(now, kind, `${target}: ${reasons.join("; ") || "no backends"}`, backend);
+  }
+
+  #record(now: number, kind: DecisionKind, reason: string, backend?: Backend): void {
+    this.#decisions.record({
+      at: now,
+      kind,
+      frontend: this.#frontend,
+      ...(backend === undefined ? {} : { backend: backend.key }),
+      reason,
+    });
+  }
+}

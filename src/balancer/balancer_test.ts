@@ -1,0 +1,130 @@
+import assert from "node:assert/strict";
+import { validateConfig } from "../config/validate.ts";
+import type { ConfigInput } from "../config/types.ts";
+import { Balancer } from "./balancer.ts";
+import { DecisionLog } from "./decisions.ts";
+
+function setup(
+  tiers: ConfigInput["frontends"][number]["backendPool"]["tiers"],
+  latencyBucket = "10ms",
+) {
+  const config = validateConfig({ frontends: [{ backendPool: { latencyBucket, tiers } }] });
+  const pool = config.frontends[0]?.backendPool;
+  assert.ok(pool);
+  const decisions = new DecisionLog();
+  const balancer = new Balancer("db", pool, decisions);
+  const hosts = new Map([["127.0.0.1", ["127.0.0.1"]], ["127.0.0.2", ["127.0.0.2"]]]);
+  balancer.applyAnswers({ hosts, srv: new Map() }, 0, true);
+  return { balancer, decisions };
+}
+
+const home = { name: "home", targets: [{ hosts: ["127.0.0.1"], port: 1 }] };
+const far = { name: "far", targets: [{ hosts: ["127.0.0.2"], port: 2 }] };
+
+Deno.test("Balancer records failover and return when the serving tier changes, and why", () => {
+  const { balancer, decisions } = setup([home, far]);
+  balancer.acquire(0)?.release();
+  const backend = balancer.pool.get("127.0.0.1:1");
+  assert.ok(backend);
+  assert.equal(balancer.dialFailed(backend, "refused", "connection refused", 0), 1000);
+  assert.equal(balancer.acquire(10)?.backend.spec.port, 2);
+  assert.equal(balancer.probed(backend, "recovery", { ok: true, latencyMs: 1 }, 1000), true);
+  assert.equal(balancer.acquire(1000)?.backend.spec.port, 1);
+  assert.deepEqual(decisions.entries().map((d) => [d.kind, d.reason]), [
+    ["disable", "refused: connection refused; disabled for 1000ms"],
+    [
+      "failover",
+      "new sessions go to far: 127.0.0.1:1 disabled until 00:00:01: connection refused ×1",
+    ],
+    ["recover", "probe succeeded in 1.0ms"],
+    ["return", "new sessions go to home again"],
+  ]);
+});
+
+Deno.test("Balancer calls a full better tier a spill, not a failover", () => {
+  const { balancer, decisions } = setup([{ ...home, maxBackendConnections: 1 }, far]);
+  balancer.acquire(0);
+  balancer.acquire(0);
+  assert.equal(decisions.entries()[0]?.kind, "spill");
+  assert.match(decisions.entries()[0]?.reason ?? "", /127\.0\.0\.1:1 full 1\/1/);
+});
+
+Deno.test("Balancer disables by failure class: a timed-out dial (blackhole) for longer", () => {
+  const { balancer } = setup([{ ...home, disableFor: { timeout: "5s" } }, far]);
+  const backend = balancer.pool.get("127.0.0.1:1");
+  assert.ok(backend);
+  assert.equal(balancer.dialFailed(backend, "timeout", "no answer within 1000ms", 0), 5000);
+  assert.equal(backend.isDisabledAt(4999), true);
+  assert.equal(
+    balancer.probed(backend, "recovery", { ok: true, latencyMs: 1 }, 4999),
+    false,
+    "too early",
+  );
+  assert.deepEqual(balancer.awaitingRecovery(5000), [backend]);
+  assert.equal(
+    balancer.probed(backend, "recovery", { ok: false, kind: "timeout", message: "again" }, 5000),
+    false,
+  );
+  assert.equal(backend.isDisabledAt(9999), true, "a failed recovery probe disables it again");
+});
+
+Deno.test("Balancer takes a backend down after `fall` failed health checks and back after `rise`", () => {
+  const { balancer, decisions } = setup([{ ...home, healthCheck: { rise: 2, fall: 2 } }, far]);
+  const backend = balancer.pool.get("127.0.0.1:1");
+  assert.ok(backend);
+  const fail = { ok: false, kind: "refused", message: "connection refused" } as const;
+  balancer.probed(backend, "health", fail, 0);
+  assert.equal(backend.ineligibility(0), undefined);
+  balancer.probed(backend, "health", fail, 1);
+  assert.match(backend.ineligibility(1) ?? "", /^health check failing: refused/);
+  assert.equal(balancer.acquire(1)?.backend.spec.port, 2);
+  assert.equal(balancer.probed(backend, "health", { ok: true, latencyMs: 2 }, 2), false);
+  assert.equal(balancer.probed(backend, "health", { ok: true, latencyMs: 2 }, 3), true);
+  assert.equal(backend.ineligibility(3), undefined);
+  assert.deepEqual(decisions.entries().filter((d) => d.kind === "health").map((d) => d.reason), [
+    "went down: refused: connection refused",
+    "came up: ok in 2.0ms",
+  ]);
+});
+
+Deno.test("Balancer regroups a slowed backend into a farther sub-tier and back", () => {
+  const { balancer, decisions } = setup([{
+    name: "home",
+    targets: [{ hosts: ["127.0.0.1"], port: 1 }, { hosts: ["127.0.0.2"], port: 2 }],
+  }]);
+  const [a, b] = balancer.pool.backends;
+  assert.ok(a && b);
+  balancer.probed(a, "latency", { ok: true, latencyMs: 1 }, 0);
+  balancer.probed(b, "latency", { ok: true, latencyMs: 45 }, 0);
+  balancer.regroupByLatency(0);
+  assert.deepEqual([a.subTier, b.subTier], [0, 4]);
+  assert.equal(balancer.acquire(0)?.backend, a);
+  balancer.probed(b, "latency", { ok: true, latencyMs: 2 }, 1);
+  balancer.regroupByLatency(1);
+  assert.equal(b.subTier, 0);
+  assert.deepEqual(decisions.entries().filter((d) => d.kind === "latency").map((d) => d.reason), [
+    "sub-tier 0 → 4: 45.0ms vs 1.0ms",
+    "sub-tier 4 → 0: 2.0ms vs 1.0ms",
+  ]);
+});
+
+Deno.test("Balancer drains a backend removed by a reload after two maintenance ticks", () => {
+  const { balancer, decisions } = setup([home, far]);
+  const lease = balancer.acquire(0);
+  assert.ok(lease);
+  balancer.configure(
+    validateConfig({ frontends: [{ backendPool: { tiers: [far] } }] }).frontends[0]!.backendPool,
+  );
+  balancer.applyAnswers({ hosts: new Map([["127.0.0.2", ["127.0.0.2"]]]), srv: new Map() }, 5);
+  const session = { id: 7, backendKey: lease.backend.key, tier: 0, idleMs: 0 };
+  assert.deepEqual(balancer.maintain(10, [session], () => 0), []);
+  assert.deepEqual(balancer.maintain(20, [session], () => 0).map((c) => [c.sessionId, c.reason]), [[
+    7,
+    "drain",
+  ]]);
+  assert.ok(
+    decisions.entries().some((d) =>
+      d.kind === "discovery" && /removed from home; draining/.test(d.reason)
+    ),
+  );
+});
