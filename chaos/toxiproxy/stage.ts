@@ -154,7 +154,7 @@ export class Stage implements StageIo {
         if (wait <= 0) return TIMED_OUT;
         await new Promise<void>((resolve) => {
           this.#cancel = resolve;
-          timer = setTimeout(resolve, Math.min(wait, MAX_TIMER_MS));
+          timer = setTimeout(resolve, Math.min(Math.ceil(wait), MAX_TIMER_MS));
           this.input.waitItem().then(resolve);
         });
         clearTimeout(timer);
@@ -188,7 +188,7 @@ export class Stage implements StageIo {
       const timer = setTimeout(() => {
         this.#cancel = undefined;
         resolve(true);
-      }, Math.min(ms, MAX_TIMER_MS));
+      }, Math.min(Math.ceil(ms), MAX_TIMER_MS));
       this.#cancel = () => {
         this.#cancel = undefined;
         clearTimeout(timer);
@@ -204,7 +204,7 @@ export class Stage implements StageIo {
       const timer = setTimeout(() => {
         this.#cancelHard = undefined;
         resolve();
-      }, Math.min(ms, MAX_TIMER_MS));
+      }, Math.min(Math.ceil(ms), MAX_TIMER_MS));
       this.#cancelHard = () => {
         this.#cancelHard = undefined;
         clearTimeout(timer);
