@@ -12,13 +12,17 @@ import type { Pool } from "../pool/pool.ts";
 
 /** Hands out leases, queueing clients while the pool has no room. */
 export class Admission implements Disposable {
-  readonly #pool: Pool;
+  readonly #acquire: (now: number) => Lease | undefined;
   readonly #clock: Clock;
   readonly #waiters: Array<() => void> = [];
   readonly #stopListening: () => void;
 
-  constructor(pool: Pool, clock: Clock) {
-    this.#pool = pool;
+  /**
+   * @param acquire the pick (`Balancer.acquire`)
+   * @param pool whose lease releases wake the first waiter
+   */
+  constructor(acquire: (now: number) => Lease | undefined, pool: Pool, clock: Clock) {
+    this.#acquire = acquire;
     this.#clock = clock;
     this.#stopListening = pool.onRelease(() => this.#waiters[0]?.());
   }
@@ -36,7 +40,7 @@ export class Admission implements Disposable {
     const deadline = this.#clock.now() + timeoutMs;
     while (!signal.aborted) {
       const now = this.#clock.now();
-      const lease = this.#pool.acquire(now);
+      const lease = this.#acquire(now);
       if (lease !== undefined) return lease;
       if (now >= deadline) return undefined;
       await this.#sleep(deadline - now, signal);

@@ -25,6 +25,12 @@ export class IdleTracker<T extends Active> {
     }
     return now - last.since >= idleMs;
   }
+
+  /** How long `item` has shown no activity, as of its last observation. */
+  idleFor(item: T, now: number): number {
+    const last = this.#seen.get(item);
+    return last === undefined || last.activity !== item.activity ? 0 : now - last.since;
+  }
 }
 
 /** How often to sweep for an idle limit: often enough to be within a quarter of it. */

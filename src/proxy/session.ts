@@ -10,7 +10,6 @@ import type { Clock } from "../clock.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Backend } from "../pool/backend.ts";
 import type { Lease } from "../pool/lease.ts";
-import type { Pool } from "../pool/pool.ts";
 import type { Admission } from "./admission.ts";
 import type { BufferPool } from "./buffer_pool.ts";
 import { dialBackend, type Dialer, DialError } from "./dial.ts";
@@ -30,8 +29,11 @@ export type EndReason =
 /** What a session needs from its frontend. */
 export interface SessionDeps {
   readonly frontendName: string;
-  readonly pool: Pool;
   readonly admission: Admission;
+  /** A dial to `backend` failed: disable it (and plan its recovery). */
+  readonly onDialFailure: (backend: Backend, error: DialError) => void;
+  /** A dial to `backend` succeeded. */
+  readonly onDialSuccess: (backend: Backend) => void;
   readonly dialer: Dialer;
   readonly buffers: BufferPool;
   readonly clock: Clock;
@@ -74,6 +76,11 @@ export class Session {
     return this.#abort.signal;
   }
 
+  /** Whether it has a backend connection (it is past dialling). */
+  get connected(): boolean {
+    return this.#server !== undefined;
+  }
+
   /** Bytes moved either way: when it stops changing, the session is idle. */
   get activity(): number {
     return this.up.bytes + this.down.bytes;
@@ -107,7 +114,7 @@ export class Session {
   }
 
   async #connect(deps: SessionDeps): Promise<boolean> {
-    const { pool, admission, clock, log } = deps;
+    const { admission, clock } = deps;
     const deadline = this.startedAt + deps.queueTimeoutMs;
     let lease = await admission.acquire(deps.queueTimeoutMs, this.signal);
     while (lease !== undefined) {
@@ -116,18 +123,11 @@ export class Session {
       try {
         this.#server = await dialBackend(deps.dialer, spec, spec.dialTimeoutMs, this.signal);
         if (this.signal.aborted) return false;
-        pool.recovered(lease.backend);
+        deps.onDialSuccess(lease.backend);
         return true;
       } catch (error) {
         if (!(error instanceof DialError)) throw error;
-        pool.disable(lease.backend, error.kind, error.message, clock.now(), spec.dialTimeoutMs);
-        log.warn("backend disabled after a failed dial", {
-          frontend: deps.frontendName,
-          backend: spec.key,
-          tier: spec.tierName,
-          kind: error.kind,
-          forMs: spec.dialTimeoutMs,
-        });
+        deps.onDialFailure(lease.backend, error);
         lease.release();
         this.#lease = undefined;
         const remaining = Math.max(0, deadline - clock.now());

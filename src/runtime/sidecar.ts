@@ -4,9 +4,11 @@
  * @module
  */
 
+import { DecisionLog } from "../balancer/decisions.ts";
 import { type Clock, systemClock } from "../clock.ts";
+import { parseHostPort } from "../config/address.ts";
 import type { Config } from "../config/types.ts";
-import { type Resolver, systemResolver } from "../discovery/resolve.ts";
+import { nameServerResolver, type Resolver, systemResolver } from "../discovery/resolve.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import { BufferPool } from "../proxy/buffer_pool.ts";
 import { denoDialer, type Dialer } from "../proxy/dial.ts";
@@ -18,8 +20,10 @@ export interface SidecarOptions {
   readonly log?: Logger;
   /** @default the system clock */
   readonly clock?: Clock;
-  /** @default the system resolver (getaddrinfo) */
+  /** @default the config's resolver.nameServer, else the system resolver (getaddrinfo) */
   readonly resolver?: Resolver;
+  /** @default Math.random */
+  readonly rng?: () => number;
   /** @default Deno.connect */
   readonly dialer?: Dialer;
 }
@@ -51,9 +55,11 @@ export async function launchSidecar(
   const supervisor = await Supervisor.start(config, {
     log: options.log ?? silentLogger,
     clock: options.clock ?? systemClock,
-    resolver: options.resolver ?? systemResolver,
+    resolver: options.resolver ?? resolverFor(config),
     dialer: options.dialer ?? denoDialer,
     buffers: new BufferPool(),
+    decisions: new DecisionLog(),
+    rng: options.rng ?? Math.random,
   });
   let stopping: Promise<ShutdownResult> | undefined;
   const shutdown = (opts: { graceMs?: number; force?: AbortSignal } = {}) => {
@@ -68,4 +74,12 @@ export async function launchSidecar(
       await shutdown({ graceMs: 0 });
     },
   };
+}
+
+/** The resolver a config asks for: its name server, or the system's. */
+export function resolverFor(config: Config): Resolver {
+  const server = config.resolver.nameServer;
+  return server === ""
+    ? systemResolver
+    : nameServerResolver(parseHostPort(server) as { hostname: string; port: number });
 }

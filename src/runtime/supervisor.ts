@@ -1,7 +1,9 @@
 /**
- * The running sidecar: every frontend of a config, and a graceful shutdown
- * (stop accepting, let sessions finish within the grace period, then close
- * them).
+ * The running sidecar: every frontend of the config in force. A new config
+ * is applied as a reconcile — frontends are kept, added or removed by bind
+ * address, kept ones take their new settings without dropping sessions —
+ * and a shutdown is graceful (stop accepting, let sessions finish within
+ * the grace period, then close them).
  * @module
  */
 
@@ -11,11 +13,20 @@ import { type FrontendDeps, RunningFrontend } from "../proxy/frontend.ts";
 /** How a shutdown ended: every session finished, or some were closed. */
 export type ShutdownResult = "drained" | "closed";
 
+/** What a reconcile changed, by bind address. */
+export interface ApplyResult {
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  readonly kept: readonly string[];
+}
+
 /** Owns the frontends of the running config. */
 export class Supervisor implements AsyncDisposable {
-  readonly #frontends: RunningFrontend[];
+  #frontends: RunningFrontend[];
   readonly #deps: FrontendDeps;
+  readonly #retiring = new Set<Promise<void>>();
   #config: Config;
+  #generation = 1;
 
   private constructor(config: Config, frontends: RunningFrontend[], deps: FrontendDeps) {
     this.#config = config;
@@ -28,15 +39,7 @@ export class Supervisor implements AsyncDisposable {
    * started are stopped and the error is thrown.
    */
   static async start(config: Config, deps: FrontendDeps): Promise<Supervisor> {
-    const started: RunningFrontend[] = [];
-    try {
-      for (const frontend of config.frontends) {
-        started.push(await RunningFrontend.start(frontend, deps));
-      }
-    } catch (error) {
-      await Promise.allSettled(started.map((frontend) => frontend[Symbol.asyncDispose]()));
-      throw error;
-    }
+    const started = await startAll(config.frontends, deps);
     return new Supervisor(config, started, deps);
   }
 
@@ -45,14 +48,55 @@ export class Supervisor implements AsyncDisposable {
     return this.#config;
   }
 
+  /** How many configs have gone live (1 for the first). */
+  get generation(): number {
+    return this.#generation;
+  }
+
   /** The running frontends, in config order. */
   get frontends(): readonly RunningFrontend[] {
     return this.#frontends;
   }
 
-  /** The shared dependencies (clock, logger, …). */
+  /** The shared dependencies (clock, logger, decisions, …). */
   get deps(): FrontendDeps {
     return this.#deps;
+  }
+
+  /**
+   * Makes the running frontends match `config`. New frontends are bound
+   * first: if one cannot bind, nothing changes and the error is thrown.
+   * Removed frontends stop accepting at once and their sessions get the
+   * grace period to finish.
+   */
+  async apply(config: Config): Promise<ApplyResult> {
+    const current = new Map(this.#frontends.map((f) => [f.config.bindAddress, f]));
+    const wanted = new Set(config.frontends.map((f) => f.bindAddress));
+    const fresh = await startAll(
+      config.frontends.filter((f) => !current.has(f.bindAddress)),
+      this.#deps,
+    );
+    const byAddress = new Map(fresh.map((f) => [f.config.bindAddress, f]));
+    const kept: string[] = [];
+    const next: RunningFrontend[] = [];
+    for (const frontendConfig of config.frontends) {
+      const existing = current.get(frontendConfig.bindAddress);
+      if (existing !== undefined) {
+        await existing.update(frontendConfig);
+        kept.push(frontendConfig.bindAddress);
+        next.push(existing);
+      } else next.push(byAddress.get(frontendConfig.bindAddress) as RunningFrontend);
+    }
+    const removed = this.#frontends.filter((f) => !wanted.has(f.config.bindAddress));
+    for (const frontend of removed) this.#retire(frontend, config.gracePeriodMs);
+    this.#frontends = next;
+    this.#config = config;
+    this.#generation++;
+    return {
+      added: fresh.map((f) => f.config.bindAddress),
+      removed: removed.map((f) => f.config.bindAddress),
+      kept,
+    };
   }
 
   /**
@@ -61,8 +105,13 @@ export class Supervisor implements AsyncDisposable {
    */
   async shutdown(graceMs: number, force?: AbortSignal): Promise<ShutdownResult> {
     await Promise.all(this.#frontends.map((frontend) => frontend.stopAccepting()));
-    const drained = await this.#waitForSessions(graceMs, force);
+    const drained = await within(
+      graceMs,
+      force,
+      Promise.all(this.#frontends.map((frontend) => frontend.sessionsDone())),
+    );
     await Promise.all(this.#frontends.map((frontend) => frontend[Symbol.asyncDispose]()));
+    await Promise.allSettled([...this.#retiring]);
     return drained ? "drained" : "closed";
   }
 
@@ -70,21 +119,49 @@ export class Supervisor implements AsyncDisposable {
     await this.shutdown(0);
   }
 
-  async #waitForSessions(graceMs: number, force?: AbortSignal): Promise<boolean> {
-    const allDone = Promise.all(this.#frontends.map((frontend) => frontend.sessionsDone()))
-      .then(() => true);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let onForce: (() => void) | undefined;
-    const giveUp = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), graceMs);
-      onForce = () => resolve(false);
-      force?.addEventListener("abort", onForce, { once: true });
-    });
-    try {
-      return force?.aborted ? false : await Promise.race([allDone, giveUp]);
-    } finally {
-      clearTimeout(timer);
-      if (onForce !== undefined) force?.removeEventListener("abort", onForce);
-    }
+  #retire(frontend: RunningFrontend, graceMs: number): void {
+    const retiring = (async () => {
+      await frontend.stopAccepting();
+      await within(graceMs, undefined, frontend.sessionsDone());
+      frontend.closeSessions("drain");
+      await frontend[Symbol.asyncDispose]();
+    })().finally(() => this.#retiring.delete(retiring));
+    this.#retiring.add(retiring);
+  }
+}
+
+async function startAll(
+  configs: readonly Config["frontends"][number][],
+  deps: FrontendDeps,
+): Promise<RunningFrontend[]> {
+  const started: RunningFrontend[] = [];
+  try {
+    for (const frontend of configs) started.push(await RunningFrontend.start(frontend, deps));
+  } catch (error) {
+    await Promise.allSettled(started.map((frontend) => frontend[Symbol.asyncDispose]()));
+    throw error;
+  }
+  return started;
+}
+
+/** Whether `work` settles within `ms` (and before `force` aborts). */
+async function within(
+  ms: number,
+  force: AbortSignal | undefined,
+  work: Promise<unknown>,
+): Promise<boolean> {
+  if (force?.aborted) return false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onForce: (() => void) | undefined;
+  const giveUp = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+    onForce = () => resolve(false);
+    force?.addEventListener("abort", onForce, { once: true });
+  });
+  try {
+    return await Promise.race([work.then(() => true), giveUp]);
+  } finally {
+    clearTimeout(timer);
+    if (onForce !== undefined) force?.removeEventListener("abort", onForce);
   }
 }
