@@ -16,7 +16,7 @@ export interface StreamResult {
 
 /** Arguments for `iperf3 -s` listening on `127.0.0.1:port`. */
 export function iperf3ServerArgs(port: number): string[] {
-  return ["-s", "-B", "127.0.0.1", "-p", String(port)];
+  return ["-s", "-B", "127.0.0.1", "-p", String(port), "--forceflush"];
 }
 
 /** Arguments for a client sending `bytes` to `127.0.0.1:port`, JSON output. */

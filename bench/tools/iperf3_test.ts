@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { iperf3ClientArgs, iperf3ServerArgs, parseIperf3Json } from "./iperf3.ts";
 
 Deno.test("iperf3 arguments stay on 127.0.0.1", () => {
-  assert.deepEqual(iperf3ServerArgs(5201), ["-s", "-B", "127.0.0.1", "-p", "5201"]);
+  assert.deepEqual(iperf3ServerArgs(5201), ["-s", "-B", "127.0.0.1", "-p", "5201", "--forceflush"]);
   assert.deepEqual(iperf3ClientArgs(6000, 2 ** 31), [
     "-c",
     "127.0.0.1",

@@ -1,0 +1,137 @@
+/**
+ * The bench's command line: `--quick`, `--only NAME`, and a few knobs.
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+
+/** Workloads in the order they run. */
+export const WORKLOAD_NAMES = ["stream", "rtt-1", "rtt-50", "connect", "idle-memory"] as const;
+
+/** One workload's name. */
+export type WorkloadName = typeof WORKLOAD_NAMES[number];
+
+/** How big and how often each workload runs. */
+export interface BenchSizes {
+  /** Bytes of the single stream. */
+  readonly streamBytes: number;
+  readonly streamReps: number;
+  /** Requests of the one-connection round-trip run. */
+  readonly rtt1Requests: number;
+  /** Requests of the 50-connection round-trip run. */
+  readonly rtt50Requests: number;
+  /** Requests (= connections) of the new-connection run. */
+  readonly connectRequests: number;
+  /** Repetitions of each round-trip and connection run. */
+  readonly shortReps: number;
+  /** Idle connections opened through each proxy. */
+  readonly idleConnections: number;
+  /** Fresh proxy processes measured for memory. */
+  readonly idleReps: number;
+}
+
+/** The full run: ≥ 2 GiB stream, medians of 5 (memory: 3). */
+export const FULL_SIZES: BenchSizes = {
+  streamBytes: 2 * 1024 ** 3,
+  streamReps: 3,
+  rtt1Requests: 20_000,
+  rtt50Requests: 200_000,
+  connectRequests: 20_000,
+  shortReps: 5,
+  idleConnections: 1000,
+  idleReps: 3,
+};
+
+/** A smoke run: same workloads, smaller. */
+export const QUICK_SIZES: BenchSizes = {
+  streamBytes: 256 * 1024 ** 2,
+  streamReps: 3,
+  rtt1Requests: 4_000,
+  rtt50Requests: 40_000,
+  connectRequests: 4_000,
+  shortReps: 3,
+  idleConnections: 1000,
+  idleReps: 1,
+};
+
+/** What the command line asks for. */
+export type BenchCommand =
+  | { readonly kind: "help" }
+  | {
+    readonly kind: "run";
+    readonly quick: boolean;
+    readonly only: readonly WorkloadName[];
+    readonly sizes: BenchSizes;
+    /** Run `bench/install.sh` first. */
+    readonly install: boolean;
+    /** The sidecar's `--log-level` (`warn` keeps the access log off, like HAProxy without `log`). */
+    readonly sidecarLogLevel: string;
+    /** Where the JSON results go. */
+    readonly outFile: string;
+  };
+
+/** Help text. */
+export const HELP =
+  `deno task bench [--quick] [--only NAME[,NAME]] [--reps N] [--sidecar-log-level LEVEL]
+                [--no-install] [--out FILE]
+
+Measures the sidecar against direct connections and HAProxy (single-threaded, no splice):
+${WORKLOAD_NAMES.map((name) => `  ${name}`).join("\n")}
+
+  --quick                  smaller sizes for a smoke run (256 MiB stream)
+  --only NAME              run only these workloads (repeatable or comma-separated)
+  --reps N                 repetitions of each short run (default 5, quick 3)
+  --sidecar-log-level L    the sidecar's --log-level (default warn: no access log, as HAProxy)
+  --no-install             do not run bench/install.sh
+  --out FILE               results as JSON (default out/bench.json)`;
+
+/**
+ * Parses the bench's arguments.
+ *
+ * @throws {TypeError} on an unknown flag, workload or a bad number
+ */
+export function parseBenchArgs(argv: readonly string[]): BenchCommand {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      quick: { type: "boolean", default: false },
+      only: { type: "string", multiple: true },
+      reps: { type: "string" },
+      "sidecar-log-level": { type: "string", default: "warn" },
+      "no-install": { type: "boolean", default: false },
+      out: { type: "string", default: "out/bench.json" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) return { kind: "help" };
+  const requested = (values.only ?? []).flatMap((value) => value.split(",")).map((value) =>
+    value.trim()
+  ).filter((value) => value !== "");
+  for (const name of requested) {
+    if (!(WORKLOAD_NAMES as readonly string[]).includes(name)) {
+      throw new TypeError(
+        `--only: unknown workload "${name}" (one of ${WORKLOAD_NAMES.join(", ")})`,
+      );
+    }
+  }
+  const only = WORKLOAD_NAMES.filter((name) => requested.length === 0 || requested.includes(name));
+  let sizes = values.quick ? QUICK_SIZES : FULL_SIZES;
+  if (values.reps !== undefined) {
+    const reps = Number(values.reps);
+    if (!Number.isInteger(reps) || reps < 1) {
+      throw new TypeError(`--reps must be a positive integer: current value is ${values.reps}`);
+    }
+    sizes = { ...sizes, shortReps: reps };
+  }
+  return {
+    kind: "run",
+    quick: values.quick,
+    only,
+    sizes,
+    install: !values["no-install"],
+    sidecarLogLevel: values["sidecar-log-level"],
+    outFile: values.out,
+  };
+}

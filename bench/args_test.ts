@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import { FULL_SIZES, parseBenchArgs, QUICK_SIZES } from "./args.ts";
+
+Deno.test("parseBenchArgs() runs every workload at full size by default", () => {
+  const command = parseBenchArgs([]);
+  assert.equal(command.kind, "run");
+  if (command.kind !== "run") return;
+  assert.deepEqual(command.only, ["stream", "rtt-1", "rtt-50", "connect", "idle-memory"]);
+  assert.equal(command.sizes, FULL_SIZES);
+  assert.ok(command.sizes.streamBytes >= 2 * 1024 ** 3);
+  assert.equal(command.sidecarLogLevel, "warn");
+  assert.equal(command.install, true);
+});
+
+Deno.test("parseBenchArgs() --quick --only keeps the workloads' order", () => {
+  const command = parseBenchArgs(["--quick", "--only", "connect,stream", "--only", "rtt-1"]);
+  assert.equal(command.kind, "run");
+  if (command.kind !== "run") return;
+  assert.deepEqual(command.only, ["stream", "rtt-1", "connect"]);
+  assert.equal(command.sizes, QUICK_SIZES);
+});
+
+Deno.test("parseBenchArgs() rejects an unknown workload, flag or repetition count", () => {
+  assert.throws(() => parseBenchArgs(["--only", "latency"]), /unknown workload "latency"/);
+  assert.throws(() => parseBenchArgs(["--fast"]), TypeError);
+  assert.throws(() => parseBenchArgs(["--reps", "0"]), /current value is 0/);
+});
+
+Deno.test("parseBenchArgs() --reps overrides the short runs' repetitions", () => {
+  const command = parseBenchArgs(["--reps", "7"]);
+  assert.equal(command.kind === "run" && command.sizes.shortReps, 7);
+});

@@ -1,0 +1,65 @@
+/**
+ * What a workload measures: samples per target, and their summary
+ * (medians, spread, the sidecar's ratios to direct and to HAProxy).
+ * @module
+ */
+
+import { median, ratio, spread } from "./stats.ts";
+
+/** The three ways traffic goes: straight to the backend, or through a proxy. */
+export type TargetName = "direct" | "sidecar" | "haproxy";
+
+/** Targets in table order. */
+export const TARGET_NAMES: readonly TargetName[] = ["direct", "sidecar", "haproxy"];
+
+/** The repeated measurements of one figure. */
+export interface Metric {
+  /** Stable key, used by floors and `out/bench.json`. */
+  readonly id: string;
+  readonly title: string;
+  readonly unit: string;
+  /** `true` for rates, `false` for costs (memory, CPU). */
+  readonly higherIsBetter: boolean;
+  /** One value per repetition, per target; a target left out was not measured. */
+  readonly samples: Partial<Record<TargetName, number[]>>;
+  /** Why a column is empty or what it means, shown under the table. */
+  readonly note?: string;
+}
+
+/** A metric's medians and ratios. */
+export interface MetricSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly unit: string;
+  readonly higherIsBetter: boolean;
+  readonly medians: Partial<Record<TargetName, number>>;
+  readonly spreads: Partial<Record<TargetName, { min: number; max: number; n: number }>>;
+  /** sidecar ÷ direct. */
+  readonly sidecarToDirect: number | undefined;
+  /** sidecar ÷ haproxy. */
+  readonly sidecarToHaproxy: number | undefined;
+  readonly note?: string;
+}
+
+/** Medians, spreads and ratios of `metric`; targets without samples are left out. */
+export function summarize(metric: Metric): MetricSummary {
+  const medians: Partial<Record<TargetName, number>> = {};
+  const spreads: Partial<Record<TargetName, { min: number; max: number; n: number }>> = {};
+  for (const target of TARGET_NAMES) {
+    const samples = metric.samples[target];
+    if (samples === undefined || samples.length === 0) continue;
+    medians[target] = median(samples);
+    spreads[target] = { ...spread(samples), n: samples.length };
+  }
+  return {
+    id: metric.id,
+    title: metric.title,
+    unit: metric.unit,
+    higherIsBetter: metric.higherIsBetter,
+    medians,
+    spreads,
+    sidecarToDirect: ratio(medians.sidecar, medians.direct),
+    sidecarToHaproxy: ratio(medians.sidecar, medians.haproxy),
+    ...(metric.note === undefined ? {} : { note: metric.note }),
+  };
+}
