@@ -23,7 +23,8 @@ export class JsonError extends Error {
   }
 }
 
-const MAX_DEPTH = 10000;
+/** Go allows 10 000 levels; JS recursion that deep can overflow the stack, so stop sooner. */
+const MAX_DEPTH = 1000;
 
 /** Parses the first JSON value of `text`; whatever follows it is ignored, like Go's Decoder. */
 export function parseFirstValue(text: string): JsonValue {
