@@ -155,11 +155,13 @@ export class TcpProxy {
       client.destroy();
       return;
     }
-    const task = this.#serve(client).finally(() => this.#tasks.delete(task));
+    // SO_LINGER 0 is decided at accept, as in Toxiproxy.
+    const resetOnClose = this.#hasResetPeer();
+    const task = this.#serve(client, resetOnClose).finally(() => this.#tasks.delete(task));
     this.#tasks.add(task);
   }
 
-  async #serve(client: net.Socket): Promise<void> {
+  async #serve(client: net.Socket, resetOnClose: boolean): Promise<void> {
     const dial = new AbortController();
     this.#dials.add(dial);
     let upstream: net.Socket;
@@ -184,7 +186,7 @@ export class TcpProxy {
       client,
       upstream,
       toxics: this.#toxics,
-      resetOnClose: this.#hasResetPeer(),
+      resetOnClose,
       now,
       random,
       onDirectionEnd: (totals) => onDirectionEnd?.(this, totals),
