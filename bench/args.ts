@@ -68,12 +68,17 @@ export type BenchCommand =
     readonly sidecarLogLevel: string;
     /** Where the JSON results go. */
     readonly outFile: string;
+    /** The sidecar's CLI entry point (a scratch copy, to compare variants). */
+    readonly sidecarMain: string | undefined;
+    /** Extra `deno run` flags for the sidecar (e.g. `--v8-flags=…`), to compare variants. */
+    readonly sidecarDenoFlags: readonly string[];
   };
 
 /** Help text. */
 export const HELP =
   `deno task bench [--quick] [--only NAME[,NAME]] [--reps N] [--sidecar-log-level LEVEL]
-                [--no-install] [--out FILE]
+                [--no-install] [--out FILE] [--sidecar-main FILE]
+                [--sidecar-deno-flag FLAG] [--idle-connections N]
 
 Measures the sidecar against direct connections and HAProxy (single-threaded, no splice):
 ${WORKLOAD_NAMES.map((name) => `  ${name}`).join("\n")}
@@ -83,7 +88,10 @@ ${WORKLOAD_NAMES.map((name) => `  ${name}`).join("\n")}
   --reps N                 repetitions of each short run (default 5, quick 3)
   --sidecar-log-level L    the sidecar's --log-level (default warn: no access log, as HAProxy)
   --no-install             do not run bench/install.sh
-  --out FILE               results as JSON (default out/bench.json)`;
+  --out FILE               results as JSON (default out/bench.json)
+  --sidecar-main FILE      run this main.ts as the sidecar (default the project's; for variants)
+  --sidecar-deno-flag F    an extra \`deno run\` flag for the sidecar (repeatable; for variants)
+  --idle-connections N     idle connections opened per proxy (default 1000)`;
 
 /**
  * Parses the bench's arguments.
@@ -100,6 +108,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
       "sidecar-log-level": { type: "string", default: "warn" },
       "no-install": { type: "boolean", default: false },
       out: { type: "string", default: "out/bench.json" },
+      "sidecar-main": { type: "string" },
+      "sidecar-deno-flag": { type: "string", multiple: true },
+      "idle-connections": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -125,6 +136,17 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
     }
     sizes = { ...sizes, shortReps: reps };
   }
+  if (values["idle-connections"] !== undefined) {
+    const count = Number(values["idle-connections"]);
+    if (!Number.isInteger(count) || count < 1 || count > 4000) {
+      throw new TypeError(
+        `--idle-connections must be an integer in 1-4000: current value is ${
+          values["idle-connections"]
+        }`,
+      );
+    }
+    sizes = { ...sizes, idleConnections: count };
+  }
   return {
     kind: "run",
     quick: values.quick,
@@ -133,5 +155,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
     install: !values["no-install"],
     sidecarLogLevel: values["sidecar-log-level"],
     outFile: values.out,
+    sidecarMain: values["sidecar-main"],
+    sidecarDenoFlags: values["sidecar-deno-flag"] ?? [],
   };
 }

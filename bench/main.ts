@@ -18,7 +18,7 @@ import { renderTable } from "./report.ts";
 import type { BackendName, Target } from "./target.ts";
 import { type RunningBackend, startIperf3Server, startRedis } from "./tools/backends.ts";
 import { type ProxiedBackend, type RunningProxy, startHaproxy } from "./tools/haproxy.ts";
-import { startSidecar } from "./tools/sidecar.ts";
+import { SIDECAR_MAIN, startSidecar } from "./tools/sidecar.ts";
 import { measureIdleMemory, type ProcessFactory } from "./workloads/idle_memory.ts";
 import { measureRoundTrips } from "./workloads/round_trips.ts";
 import { measureStream } from "./workloads/stream.ts";
@@ -120,7 +120,11 @@ async function run(command: RunCommand, children: Children, dir: string): Promis
     pid: undefined,
   };
   const startSidecarProxy = (wanted: readonly ProxiedBackend[]) =>
-    startSidecar(children, dir, wanted, command.sidecarLogLevel);
+    startSidecar(children, dir, wanted, {
+      logLevel: command.sidecarLogLevel,
+      main: command.sidecarMain,
+      denoFlags: command.sidecarDenoFlags,
+    });
   const startHaproxyProxy = (wanted: readonly ProxiedBackend[]) =>
     startHaproxy(
       children,
@@ -282,6 +286,8 @@ async function writeResults(command: RunCommand, results: Results): Promise<void
     quick: command.quick,
     sizes: command.sizes,
     sidecarLogLevel: command.sidecarLogLevel,
+    sidecarMain: command.sidecarMain ?? SIDECAR_MAIN,
+    sidecarDenoFlags: command.sidecarDenoFlags,
     machine: machine(),
     tools: results.versions,
     results: results.summaries.map((summary) => ({

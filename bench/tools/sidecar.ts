@@ -43,13 +43,24 @@ export function portOf(address: string): number {
   return port;
 }
 
+/** How to run the sidecar: its log level, and for variants another entry point or Deno flags. */
+export interface SidecarRunOptions {
+  readonly logLevel: string;
+  /** @default SIDECAR_MAIN */
+  readonly main?: string | undefined;
+  /** Extra `deno run` flags. @default [] */
+  readonly denoFlags?: readonly string[];
+}
+
 /** The CLI arguments of `deno` to run the sidecar on `configFile`. */
-export function sidecarArgs(configFile: string, logLevel: string): string[] {
+export function sidecarArgs(configFile: string, options: SidecarRunOptions): string[] {
+  const { logLevel, main = SIDECAR_MAIN, denoFlags = [] } = options;
   return [
     "run",
+    ...denoFlags,
     "--allow-net",
     `--allow-read=${configFile}`,
-    SIDECAR_MAIN,
+    main,
     "-c",
     configFile,
     "--log-level",
@@ -62,11 +73,11 @@ export async function startSidecar(
   children: Children,
   dir: string,
   backends: readonly ProxiedBackend[],
-  logLevel: string,
+  options: SidecarRunOptions,
 ): Promise<RunningProxy> {
   const file = `${dir}/sidecar-${crypto.randomUUID().slice(0, 8)}.json`;
   await Deno.writeTextFile(file, sidecarConfig(backends));
-  const child = children.spawn("sidecar", Deno.execPath(), sidecarArgs(file, logLevel));
+  const child = children.spawn("sidecar", Deno.execPath(), sidecarArgs(file, options));
   try {
     await child.waitForStdout(/^listening on \S+$/, backends.length, 30_000);
   } catch (error) {

@@ -25,9 +25,25 @@ Deno.test("portOf() reads the port of IPv4 and bracketed IPv6 addresses", () => 
 });
 
 Deno.test("sidecarArgs() grants only the network and the config file", () => {
-  const args = sidecarArgs("/tmp/x/cfg.json", "warn");
+  const args = sidecarArgs("/tmp/x/cfg.json", { logLevel: "warn" });
   assert.deepEqual(args.filter((arg) => arg.startsWith("--allow")), [
     "--allow-net",
     "--allow-read=/tmp/x/cfg.json",
   ]);
+});
+
+Deno.test("sidecarArgs() puts variant flags before the permissions and the entry point", () => {
+  const args = sidecarArgs("/c.json", {
+    logLevel: "info",
+    main: "/tmp/v/main.ts",
+    denoFlags: ["--v8-flags=--max-semi-space-size=1"],
+  });
+  assert.deepEqual(args.slice(0, 5), [
+    "run",
+    "--v8-flags=--max-semi-space-size=1",
+    "--allow-net",
+    "--allow-read=/c.json",
+    "/tmp/v/main.ts",
+  ]);
+  assert.deepEqual(args.slice(-4), ["-c", "/c.json", "--log-level", "info"]);
 });
