@@ -724,3 +724,21 @@ Deno.test("no body crashes the server: random bodies on every route get an HTTP 
     }
   }
 });
+
+Deno.test("reset stops at a failed bind with 500 in the text/plain error shape", async () => {
+  const { call } = setup();
+  await call("POST", "/proxies", {
+    name: "a",
+    listen: "localhost:3310",
+    upstream: "x:1",
+    enabled: false,
+  });
+  await call("POST", "/proxies", { name: "b", listen: "localhost:3310", upstream: "x:1" });
+  const r = await call("POST", "/reset");
+  assert.equal(r.status, 500);
+  assert.equal(
+    r.text,
+    '{"error":"listen tcp 127.0.0.1:3310: bind: address already in use","status":500}\n',
+  );
+  assert.equal((await call("GET", "/proxies/a")).json.enabled, false);
+});

@@ -468,6 +468,20 @@ Deno.test("disabling a proxy resets connections accepted while a reset_peer exis
   assert.equal((await readToEnd(conn, 1000)).end, "reset");
 });
 
+Deno.test("the RST setting stays on a connection after its reset_peer toxic is removed", async () => {
+  await using upstream = startUpstream(echo);
+  await using tp = await startToxiproxy({ port: 0 });
+  const port = await proxyWith(tp, "keep", upstream, [
+    { type: "reset_peer", stream: "downstream", attributes: { timeout: 0 } },
+  ]);
+  using conn = await connect(port);
+  await waitFor(() => upstream.accepted === 1, "upstream connection");
+  await api(tp.url, "DELETE", "/proxies/keep/toxics/reset_peer_downstream");
+  await roundTripMs(conn, text.encode("still fine"));
+  await api(tp.url, "POST", "/proxies/keep", { enabled: false });
+  assert.equal((await readToEnd(conn, 1000)).end, "reset");
+});
+
 Deno.test("limit_data: 10 of 100 bytes arrive, then EOF", async () => {
   await using upstream = startUpstream(async (conn) => {
     await writeAll(conn, pattern(100));
