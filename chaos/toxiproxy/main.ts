@@ -56,7 +56,7 @@ async function main(args: string[]): Promise<number> {
     server = await startToxiproxy({
       hostname: flags.host,
       port: flags.port,
-      proxyMetrics: flags.proxyMetrics,
+      metrics: flags.proxyMetrics,
       runtimeMetrics: flags.runtimeMetrics,
       signal: stop.signal,
       ...(flags.seed === undefined ? {} : { random: seededRandom(flags.seed) }),

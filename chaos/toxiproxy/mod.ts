@@ -19,5 +19,4 @@ export {
   type StartToxiproxyOptions,
   type ToxiproxyServer,
 } from "./start_toxiproxy.ts";
-export { createToxiproxyApp, type ToxiproxyApp, type ToxiproxyAppOptions } from "./app.ts";
 export { TOXIPROXY_VERSION } from "./api.ts";

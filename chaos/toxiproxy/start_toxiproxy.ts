@@ -1,13 +1,17 @@
-import { createToxiproxyApp, type ToxiproxyAppOptions } from "./app.ts";
+import { createToxiproxyApp } from "./app.ts";
 
 /** Options for {@linkcode startToxiproxy}. */
-export interface StartToxiproxyOptions extends ToxiproxyAppOptions {
+export interface StartToxiproxyOptions {
   /** Where the API listens; `localhost` means 127.0.0.1 only, as in Go. @default {"127.0.0.1"} */
   readonly hostname?: string;
   /** The API port; 0 picks a free one. @default {8474} */
   readonly port?: number;
-  /** Proxy metrics on /metrics (same as `proxyMetrics`). @default {false} */
+  /** Proxy byte counters on /metrics (`-proxy-metrics`). @default {false} */
   readonly metrics?: boolean;
+  /** Runtime gauges and `go_build_info` on /metrics (`-runtime-metrics`). @default {false} */
+  readonly runtimeMetrics?: boolean;
+  /** A number in [0, 1) for toxicity, jitter and slicer draws (`-seed`). @default {Math.random} */
+  readonly random?: () => number;
   /** Aborting it closes the server. */
   readonly signal?: AbortSignal;
 }
@@ -43,8 +47,9 @@ export async function startToxiproxy(
   const { signal } = options;
   signal?.throwIfAborted();
   const app = createToxiproxyApp({
-    ...options,
-    proxyMetrics: options.proxyMetrics ?? options.metrics ?? false,
+    proxyMetrics: options.metrics ?? false,
+    runtimeMetrics: options.runtimeMetrics ?? false,
+    ...(options.random === undefined ? {} : { random: options.random }),
   });
   const requested = options.hostname ?? "127.0.0.1";
   const hostname = requested === "localhost" ? "127.0.0.1" : requested;
