@@ -65,6 +65,22 @@ Deno.test("main: -version prints Toxiproxy's line; --help exits 0; a bad flag ex
   assert.match(bad.stderr, /^flag provided but not defined: -bogus/);
 });
 
+Deno.test("main: exits 1 when the API port is taken", async () => {
+  const blocker = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const taken = await run([
+      "-host",
+      "127.0.0.1",
+      "-port",
+      String((blocker.addr as Deno.NetAddr).port),
+    ]);
+    assert.equal(taken.code, 1);
+    assert.match(taken.stdout, /"level":"fatal"/);
+  } finally {
+    blocker.close();
+  }
+});
+
 Deno.test("main: serves the API, loads -config, and stops cleanly on SIGTERM", async () => {
   await using upstream = startUpstream(echo);
   const config = await Deno.makeTempFile({ suffix: ".json" });

@@ -58,24 +58,42 @@ export function createNodeNetwork(): Network {
         });
       });
     },
-    connect(host, port, signal) {
-      return new Promise((resolve, reject) => {
-        if (signal.aborted) return reject(signal.reason);
-        const socket = net.connect({ host, port, allowHalfOpen: true, noDelay: true });
-        const abort = () => fail(signal.reason);
-        const fail = (err: unknown) => {
-          signal.removeEventListener("abort", abort);
-          socket.destroy();
-          reject(err);
-        };
-        signal.addEventListener("abort", abort, { once: true });
-        socket.once("error", fail);
-        socket.once("connect", () => {
-          signal.removeEventListener("abort", abort);
-          socket.off("error", fail);
-          resolve(socket);
-        });
-      });
+    async connect(host, port, signal) {
+      // Like Go's dialer, try every address of a name (a "localhost" with ::1
+      // first must still reach a server on 127.0.0.1).
+      const addresses = net.isIP(host) !== 0
+        ? [host]
+        : (await dnsLookup(host, { all: true })).map((a) => a.address);
+      let failure: unknown = new Error(`lookup ${host}: no such host`);
+      for (const address of addresses) {
+        signal.throwIfAborted();
+        try {
+          return await dial(address, port, signal);
+        } catch (error) {
+          failure = error;
+        }
+      }
+      throw failure;
     },
   };
+}
+
+function dial(host: string, port: number, signal: AbortSignal): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const socket = net.connect({ host, port, allowHalfOpen: true, noDelay: true });
+    const abort = () => fail(signal.reason);
+    const fail = (err: unknown) => {
+      signal.removeEventListener("abort", abort);
+      socket.destroy();
+      reject(err);
+    };
+    signal.addEventListener("abort", abort, { once: true });
+    socket.once("error", fail);
+    socket.once("connect", () => {
+      signal.removeEventListener("abort", abort);
+      socket.off("error", fail);
+      resolve(socket);
+    });
+  });
 }

@@ -253,3 +253,15 @@ Deno.test("startToxiproxy: url, 127.0.0.1 for localhost, signal abort closes, cl
   await tp.close();
   assert.ok(await refuses(tp.port));
 });
+
+Deno.test("an upstream given by host name is resolved at dial time", async () => {
+  await using upstream = startUpstream(echo);
+  await using tp = await startToxiproxy({ port: 0 });
+  const p = await api(tp.url, "POST", "/proxies", {
+    name: "named",
+    listen: "127.0.0.1:0",
+    upstream: `localhost:${upstream.port}`,
+  });
+  using conn = await connect(portOf(p.json.listen));
+  assert.deepEqual(await roundTrip(conn, text.encode("by name")), text.encode("by name"));
+});
