@@ -1,4 +1,5 @@
 import { createApiHandler, TOXIPROXY_VERSION } from "./api.ts";
+import { type Log, silentLog } from "./log.ts";
 import { Metrics } from "./metrics.ts";
 import { createNodeNetwork, type Network } from "./network.ts";
 import { ProxyRegistry } from "./registry.ts";
@@ -20,6 +21,8 @@ export interface ToxiproxyAppOptions {
   readonly version?: string;
   /** A request running longer answers 503. @default {25000} */
   readonly handlerTimeoutMs?: number;
+  /** Where proxy events go (started, accepted, terminated). @default {silentLog} */
+  readonly log?: Log;
 }
 
 /** A Toxiproxy without an HTTP listener: its handler and the proxies behind it. */
@@ -42,6 +45,7 @@ export function createToxiproxyApp(options: ToxiproxyAppOptions = {}): Toxiproxy
     network: options.network ?? createNodeNetwork(),
     now: options.now ?? (() => performance.now()),
     random: options.random ?? Math.random,
+    log: options.log ?? silentLog,
     onDirectionEnd: (proxy, totals) =>
       metrics.record(
         {

@@ -127,6 +127,7 @@ Deno.test("main: serves the API, loads -config, and stops cleanly on SIGTERM", a
       const proxies = await api(started.url, "GET", "/proxies");
       assert.deepEqual(Object.keys(proxies.json), ["from_file"]);
       assert.equal(proxies.json.from_file.enabled, true);
+      assert.ok(lines.some((l) => l.includes('"message":"Started proxy"')));
     } finally {
       child.kill("SIGTERM");
       const status = await child.status;

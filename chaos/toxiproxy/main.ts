@@ -8,9 +8,10 @@
 import { parseFlags, USAGE, UsageError } from "./cli.ts";
 import { TOXIPROXY_VERSION } from "./api.ts";
 import { seededRandom } from "./random.ts";
+import { type Log, LOG_LEVELS } from "./log.ts";
 import { startToxiproxy } from "./start_toxiproxy.ts";
 
-const LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "panic"];
+const LEVELS: readonly string[] = LOG_LEVELS;
 
 function logLevel(): number {
   try {
@@ -22,8 +23,8 @@ function logLevel(): number {
   }
 }
 
-function logger(minimum: number) {
-  return (level: string, message: string, fields: Record<string, unknown> = {}) => {
+function logger(minimum: number): Log {
+  return (level, message, fields = {}) => {
     if (LEVELS.indexOf(level) < minimum) return;
     console.log(JSON.stringify({ level, ...fields, time: new Date().toISOString(), message }));
   };
@@ -59,6 +60,7 @@ async function main(args: string[]): Promise<number> {
       metrics: flags.proxyMetrics,
       runtimeMetrics: flags.runtimeMetrics,
       signal: stop.signal,
+      log,
       ...(flags.seed === undefined ? {} : { random: seededRandom(flags.seed) }),
     });
   } catch (error) {

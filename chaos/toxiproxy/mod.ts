@@ -20,3 +20,4 @@ export {
   type ToxiproxyServer,
 } from "./start_toxiproxy.ts";
 export { TOXIPROXY_VERSION } from "./api.ts";
+export { type Log, LOG_LEVELS, type LogLevel } from "./log.ts";

@@ -265,3 +265,26 @@ Deno.test("an upstream given by host name is resolved at dial time", async () =>
   using conn = await connect(portOf(p.json.listen));
   assert.deepEqual(await roundTrip(conn, text.encode("by name")), text.encode("by name"));
 });
+
+Deno.test("the log option receives proxy events: started, accepted, upstream failure, terminated", async () => {
+  const events: string[] = [];
+  await using tp = await startToxiproxy({
+    port: 0,
+    log: (level, message, fields) => events.push(`${level} ${message} ${fields?.name}`),
+  });
+  const p = await api(tp.url, "POST", "/proxies", {
+    name: "logged",
+    listen: "127.0.0.1:0",
+    upstream: `127.0.0.1:${freePort()}`,
+  });
+  {
+    using conn = await connect(portOf(p.json.listen));
+    assert.equal((await readToEnd(conn, 1000)).end, "eof");
+  }
+  await api(tp.url, "DELETE", "/proxies/logged");
+  assert.deepEqual(events, [
+    "info Started proxy logged",
+    "error Unable to open connection to upstream logged",
+    "info Terminated proxy logged",
+  ]);
+});

@@ -1,4 +1,5 @@
 import { createToxiproxyApp } from "./app.ts";
+import type { Log } from "./log.ts";
 
 /** Options for {@linkcode startToxiproxy}. */
 export interface StartToxiproxyOptions {
@@ -12,6 +13,8 @@ export interface StartToxiproxyOptions {
   readonly runtimeMetrics?: boolean;
   /** A number in [0, 1) for toxicity, jitter and slicer draws (`-seed`). @default {Math.random} */
   readonly random?: () => number;
+  /** Where proxy events go, as Toxiproxy logs them. @default {no logging} */
+  readonly log?: Log;
   /** Aborting it closes the server. */
   readonly signal?: AbortSignal;
 }
@@ -50,6 +53,7 @@ export async function startToxiproxy(
     proxyMetrics: options.metrics ?? false,
     runtimeMetrics: options.runtimeMetrics ?? false,
     ...(options.random === undefined ? {} : { random: options.random }),
+    ...(options.log === undefined ? {} : { log: options.log }),
   });
   const requested = options.hostname ?? "127.0.0.1";
   const hostname = requested === "localhost" ? "127.0.0.1" : requested;

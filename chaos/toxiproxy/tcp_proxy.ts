@@ -7,6 +7,7 @@ import {
   resolveHost,
   splitHostPort,
 } from "./listen_address.ts";
+import type { Log } from "./log.ts";
 import type { ListenHandle, Network } from "./network.ts";
 import type { ToxicConfig } from "./toxic_config.ts";
 
@@ -29,6 +30,8 @@ export interface TcpProxyDeps {
   readonly random: () => number;
   /** Called when a connection direction ends (for metrics). */
   readonly onDirectionEnd?: (proxy: TcpProxy, totals: DirectionTotals) => void;
+  /** Where proxy events go. */
+  readonly log?: Log;
 }
 
 const ERRNO_TEXT: Readonly<Record<string, string>> = {
@@ -90,6 +93,7 @@ export class TcpProxy {
       throw new ProxyStartError(`listen tcp ${shown}: bind: ${text}`, { cause });
     }
     this.listen = boundListen(ip, this.#listener.port);
+    this.#log("info", "Started proxy", { proxy: this.listen, upstream: this.upstream });
   }
 
   /** Closes the listener and every live connection; harmless when stopped. */
@@ -100,6 +104,17 @@ export class TcpProxy {
     const links = [...this.#links];
     await Promise.all([listener?.close(), ...links.map((link) => link.close())]);
     await Promise.all(this.#tasks);
+    if (listener !== undefined) {
+      this.#log("info", "Terminated proxy", { proxy: this.listen, upstream: this.upstream });
+    }
+  }
+
+  #log(
+    level: "info" | "debug" | "warn" | "error",
+    message: string,
+    fields: Record<string, unknown>,
+  ) {
+    this.#deps.log?.(level, message, { name: this.name, ...fields });
   }
 
   /** The toxics as the API lists them: every upstream one, then every downstream one. */
@@ -168,8 +183,13 @@ export class TcpProxy {
     try {
       const { host, port } = splitHostPort(this.upstream);
       upstream = await this.#deps.network.connect(host, port, dial.signal);
-    } catch {
+    } catch (error) {
       // The client was accepted already: it sees the connection close.
+      this.#log("error", "Unable to open connection to upstream", {
+        client: `${client.remoteAddress}:${client.remotePort}`,
+        upstream: this.upstream,
+        error: String((error as Error)?.message ?? error),
+      });
       client.destroy();
       return;
     } finally {
@@ -192,6 +212,11 @@ export class TcpProxy {
       onDirectionEnd: (totals) => onDirectionEnd?.(this, totals),
     });
     this.#links.add(link);
+    this.#log("info", "Accepted client", {
+      client: `${client.remoteAddress}:${client.remotePort}`,
+      proxy: this.listen,
+      upstream: this.upstream,
+    });
     link.start();
     await link.done;
     this.#links.delete(link);
