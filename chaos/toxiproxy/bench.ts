@@ -31,7 +31,10 @@ async function readExactly(conn: Deno.Conn, buf: Uint8Array): Promise<void> {
   }
 }
 
-function serve(listener: Deno.Listener, handle: (conn: Deno.Conn) => Promise<void>): Promise<void> {
+function serve(
+  listener: Deno.TcpListener,
+  handle: (conn: Deno.TcpConn) => Promise<void>,
+): Promise<void> {
   return (async () => {
     try {
       for await (const conn of listener) {
