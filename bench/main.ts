@@ -14,6 +14,7 @@ import { machine, type ToolName, toolVersions } from "./environment.ts";
 import { type FloorVerdict, judgeFloors } from "./floors.ts";
 import { type Metric, type MetricSummary, summarize } from "./metric.ts";
 import { Children, runTool } from "./process.ts";
+import { measureBusyShare } from "./procfs.ts";
 import { renderTable } from "./report.ts";
 import type { BackendName, Target } from "./target.ts";
 import { type RunningBackend, startIperf3Server, startRedis } from "./tools/backends.ts";
@@ -28,6 +29,8 @@ type RunCommand = Extract<BenchCommand, { kind: "run" }>;
 const INSTALL_SCRIPT = new URL("./install.sh", import.meta.url).pathname;
 /** The whole run is killed past this, whatever hangs. */
 const RUN_DEADLINE_MS = 30 * 60_000;
+/** More background CPU than this (share of all cores) makes the figures suspect. */
+const QUIET_BUSY_SHARE = 0.1;
 
 const progress = (line: string) => console.error(`  ${line}`);
 
@@ -100,6 +103,7 @@ async function run(command: RunCommand, children: Children, dir: string): Promis
     : undefined;
   console.error(`bench: ${command.quick ? "quick" : "full"} run of ${workloads.join(", ")}`);
   console.error(`bench: ${Object.values(versions).filter(Boolean).join("; ")}`);
+  const busyBefore = await checkQuiet("before");
 
   // Backends, then each way of reaching them.
   const backendNames = [...new Set(workloads.map((workload) => NEEDS[workload]))];
@@ -179,6 +183,7 @@ async function run(command: RunCommand, children: Children, dir: string): Promis
     );
   }
 
+  const busyAfter = await checkQuiet("after");
   const summaries = metrics.map(summarize);
   const verdicts = judgeFloors(summaries);
   const seconds = (performance.now() - started) / 1000;
@@ -188,11 +193,35 @@ async function run(command: RunCommand, children: Children, dir: string): Promis
   console.log(
     `medians of ${command.sizes.shortReps} runs (stream ${command.sizes.streamReps}, memory ${command.sizes.idleReps}); ` +
       `sidecar --log-level ${command.sidecarLogLevel}; ${navigator.hardwareConcurrency} cores; ` +
-      `took ${seconds.toFixed(0)} s`,
+      `took ${seconds.toFixed(0)} s; other load before/after: ${percent(busyBefore)}/${
+        percent(busyAfter)
+      } of the cores`,
   );
-  await writeResults(command, { startedAt, seconds, versions, metrics, summaries, verdicts });
+  await writeResults(command, {
+    startedAt,
+    seconds,
+    versions,
+    busy: { before: busyBefore, after: busyAfter },
+    metrics,
+    summaries,
+    verdicts,
+  });
   console.log(`results: ${command.outFile}`);
   return verdicts.some((verdict) => verdict.result === "fail") ? 3 : 0;
+}
+
+const percent = (share: number) => `${Math.round(share * 100)}%`;
+
+/** Busy share of the cores while the bench itself is idle; warns when others load the machine. */
+async function checkQuiet(when: string): Promise<number> {
+  const share = await measureBusyShare(1000);
+  if (share > QUIET_BUSY_SHARE) {
+    console.error(
+      `bench: WARNING: ${percent(share)} of the cores busy ${when} the runs, not from the bench: ` +
+        "figures will be lower and noisier than on a quiet machine",
+    );
+  }
+  return share;
 }
 
 function asTarget(name: "sidecar" | "haproxy", proxy: RunningProxy): Target {
@@ -274,6 +303,8 @@ interface Results {
   readonly startedAt: Date;
   readonly seconds: number;
   readonly versions: Record<ToolName, string | undefined>;
+  /** Busy share of the cores, by other processes, before and after the runs. */
+  readonly busy: { readonly before: number; readonly after: number };
   readonly metrics: readonly Metric[];
   readonly summaries: readonly MetricSummary[];
   readonly verdicts: readonly FloorVerdict[];
@@ -290,6 +321,7 @@ async function writeResults(command: RunCommand, results: Results): Promise<void
     sidecarDenoFlags: command.sidecarDenoFlags,
     machine: machine(),
     tools: results.versions,
+    backgroundBusyShare: results.busy,
     results: results.summaries.map((summary) => ({
       ...summary,
       samples: results.metrics.find((metric) => metric.id === summary.id)?.samples,

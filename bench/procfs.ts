@@ -47,3 +47,39 @@ export async function readVmRssKib(pid: number): Promise<number> {
 export async function readCpuSeconds(pid: number): Promise<number> {
   return parseCpuTicks(await Deno.readTextFile(`/proc/${pid}/stat`)) / CLOCK_TICKS_PER_SECOND;
 }
+
+/** Jiffies the whole machine spent busy and in total, from the first line of `/proc/stat`. */
+export interface CpuTimes {
+  readonly busy: number;
+  readonly total: number;
+}
+
+/**
+ * The machine's busy and total jiffies from the text of `/proc/stat`
+ * (idle and iowait count as not busy).
+ *
+ * @throws {TypeError} when the text has no aggregate `cpu` line
+ */
+export function parseCpuTimes(stat: string): CpuTimes {
+  const line = stat.split("\n").find((candidate) => candidate.startsWith("cpu "));
+  if (line === undefined) throw new TypeError("/proc/stat has no cpu line");
+  // user nice system idle iowait irq softirq steal (guest time is already in user).
+  const fields = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = fields.reduce((sum, value) => sum + value, 0);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+/** The cores' busy share between two readings of `/proc/stat`, 0 to 1. */
+export function busyShare(before: CpuTimes, after: CpuTimes): number {
+  const total = after.total - before.total;
+  return total <= 0 ? 0 : (after.busy - before.busy) / total;
+}
+
+/** How busy the machine is over `ms`, 0 to 1 of all cores. */
+export async function measureBusyShare(ms: number): Promise<number> {
+  const read = async () => parseCpuTimes(await Deno.readTextFile("/proc/stat"));
+  const before = await read();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return busyShare(before, await read());
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseCpuTicks, parseVmRssKib } from "./procfs.ts";
+import { busyShare, parseCpuTicks, parseCpuTimes, parseVmRssKib } from "./procfs.ts";
 
 Deno.test("parseVmRssKib() reads the VmRSS line in KiB", () => {
   const status = "Name:\tdeno\nVmPeak:\t  900000 kB\nVmRSS:\t   61234 kB\nRssAnon:\t 40000 kB\n";
@@ -19,4 +19,15 @@ Deno.test("parseCpuTicks() adds utime and stime, even when the name holds ') '",
 Deno.test("parseCpuTicks() rejects a line that is not a stat line", () => {
   assert.throws(() => parseCpuTicks("no parenthesis here"), TypeError);
   assert.throws(() => parseCpuTicks("1 (x) S 1"), TypeError);
+});
+
+Deno.test("parseCpuTimes() counts idle and iowait as not busy", () => {
+  const stat = "cpu  100 5 50 800 20 3 2 0 0 0\ncpu0 50 2 25 400 10 1 1 0 0 0\nintr 1\n";
+  assert.deepEqual(parseCpuTimes(stat), { busy: 160, total: 980 });
+  assert.throws(() => parseCpuTimes("intr 1\n"), TypeError);
+});
+
+Deno.test("busyShare() is the busy part of the jiffies between two readings", () => {
+  assert.equal(busyShare({ busy: 100, total: 1000 }, { busy: 150, total: 1200 }), 0.25);
+  assert.equal(busyShare({ busy: 1, total: 10 }, { busy: 1, total: 10 }), 0);
 });
