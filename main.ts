@@ -12,6 +12,7 @@ import { formatConfig } from "./src/config/format.ts";
 // Through mod.ts, so a TS config importing mod.ts needs no extra read permission.
 import { loadConfig } from "./mod.ts";
 import { createLogger } from "./src/log/logger.ts";
+import { ConfigReloader } from "./src/runtime/reload.ts";
 import { launchSidecar } from "./src/runtime/sidecar.ts";
 import { listenForSignals, SHUTDOWN_SIGNALS } from "./src/runtime/signals.ts";
 
@@ -43,12 +44,34 @@ async function main(argv: readonly string[]): Promise<number> {
 
 async function run(command: Extract<Command, { kind: "run" }>): Promise<number> {
   const log = createLogger({ format: command.logFormat, level: command.logLevel });
-  const { config } = await loadConfig(command.file);
+  const { config, text } = await loadConfig(command.file);
   const sidecar = await launchSidecar(config, { log });
-  for (const frontend of sidecar.frontends) {
-    console.log(`listening on ${frontend.address}`);
-    log.info("frontend listening", { frontend: frontend.name, address: frontend.address });
-  }
+  const announce = (addresses: ReadonlySet<string>) => {
+    for (const frontend of sidecar.frontends) {
+      if (addresses.has(frontend.address)) continue;
+      console.log(`listening on ${frontend.address}`);
+      log.info("frontend listening", { frontend: frontend.name, address: frontend.address });
+    }
+  };
+  const reloader = new ConfigReloader({
+    file: command.file,
+    initialText: text,
+    pollMs: command.reloadPeriodMs,
+    log,
+    now: Date.now,
+    apply: async (loaded) => {
+      const before = new Set(sidecar.frontends.map((f) => f.address));
+      const result = await sidecar.apply(loaded.config);
+      announce(before);
+      log.info("config applied", {
+        added: result.added.join(",") || undefined,
+        removed: result.removed.join(",") || undefined,
+        kept: result.kept.length,
+      });
+    },
+  });
+  // Signal handlers go in before "listening on": a supervisor may signal as soon as it reads it.
+  reloader.start();
   const stop = Promise.withResolvers<Deno.Signal>();
   let stopping = false;
   using _signals = listenForSignals(SHUTDOWN_SIGNALS, (signal) => {
@@ -60,8 +83,10 @@ async function run(command: Extract<Command, { kind: "run" }>): Promise<number> 
     log.warn("second signal during shutdown: exiting now", { signal });
     Deno.exit(EXIT.runtime);
   });
+  announce(new Set());
   const signal = await stop.promise;
-  log.info("shutting down", { signal, graceMs: config.gracePeriodMs });
+  await reloader[Symbol.asyncDispose]();
+  log.info("shutting down", { signal, graceMs: sidecar.supervisor.config.gracePeriodMs });
   const result = await sidecar.shutdown();
   log.info(result === "drained" ? "every session finished" : "grace period over: closed sessions", {
     result,

@@ -146,13 +146,20 @@ function checkAcrossFields(config: Config, problems: string[]): void {
   });
   const seen = new Map<string, number>();
   config.frontends.forEach((frontend, index) => {
-    const earlier = seen.get(frontend.bindAddress);
-    if (earlier !== undefined && !frontend.bindAddress.endsWith(":0")) {
+    // Ephemeral-port frontends are told apart by name (it defaults to the address).
+    const ephemeral = frontend.bindAddress.endsWith(":0");
+    const key = ephemeral
+      ? `${frontend.bindAddress}#${frontend.name ?? frontend.bindAddress}`
+      : frontend.bindAddress;
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
       problems.push(
-        `frontends[${index}].bindAddress: ${frontend.bindAddress} is already used by frontends[${earlier}]`,
+        ephemeral
+          ? `frontends[${index}].name: frontends[${earlier}] also binds ${frontend.bindAddress}; give each a distinct name`
+          : `frontends[${index}].bindAddress: ${frontend.bindAddress} is already used by frontends[${earlier}]`,
       );
     }
-    seen.set(frontend.bindAddress, index);
+    seen.set(key, index);
   });
 }
 

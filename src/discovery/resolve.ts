@@ -78,3 +78,20 @@ async function resolveSrvWith(
 function unique(addresses: readonly string[]): string[] {
   return [...new Set(addresses)];
 }
+
+/** A resolver whose target can be swapped when a reload changes `resolver.nameServer`. */
+export class SwitchableResolver implements Resolver {
+  current: Resolver;
+
+  constructor(initial: Resolver) {
+    this.current = initial;
+  }
+
+  resolve(host: string): Promise<readonly string[]> {
+    return this.current.resolve(host);
+  }
+
+  resolveSrv(name: string): Promise<readonly SrvEndpoint[]> {
+    return this.current.resolveSrv(name);
+  }
+}

@@ -125,7 +125,7 @@ export class RunningFrontend implements AsyncDisposable {
     this.#config = config;
     this.balancer.configure(config.backendPool);
     await this.refreshDiscovery();
-    this.#loops[Symbol.dispose]();
+    this.#loops.clear();
     this.#startLoops();
   }
 

@@ -1,6 +1,6 @@
 /**
  * The sidecar assembled: shared dependencies with production defaults,
- * the supervisor, and a handle to stop it.
+ * the supervisor, and a handle to reconfigure and stop it.
  * @module
  */
 
@@ -8,11 +8,16 @@ import { DecisionLog } from "../balancer/decisions.ts";
 import { type Clock, systemClock } from "../clock.ts";
 import { parseHostPort } from "../config/address.ts";
 import type { Config } from "../config/types.ts";
-import { nameServerResolver, type Resolver, systemResolver } from "../discovery/resolve.ts";
+import {
+  nameServerResolver,
+  type Resolver,
+  SwitchableResolver,
+  systemResolver,
+} from "../discovery/resolve.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import { BufferPool } from "../proxy/buffer_pool.ts";
 import { denoDialer, type Dialer } from "../proxy/dial.ts";
-import { type ShutdownResult, Supervisor } from "./supervisor.ts";
+import { type ApplyResult, type ShutdownResult, Supervisor } from "./supervisor.ts";
 
 /** Replaceable parts, for embedding and tests. */
 export interface SidecarOptions {
@@ -22,10 +27,10 @@ export interface SidecarOptions {
   readonly clock?: Clock;
   /** @default the config's resolver.nameServer, else the system resolver (getaddrinfo) */
   readonly resolver?: Resolver;
-  /** @default Math.random */
-  readonly rng?: () => number;
   /** @default Deno.connect */
   readonly dialer?: Dialer;
+  /** @default Math.random */
+  readonly rng?: () => number;
 }
 
 /** A frontend as the handle shows it. */
@@ -37,9 +42,17 @@ export interface FrontendInfo {
 
 /** A running sidecar. Disposing it shuts down without a grace period. */
 export interface Sidecar extends AsyncDisposable {
+  /** The frontends now running. */
   readonly frontends: readonly FrontendInfo[];
-  /** The supervisor, for diagnostics and reload. */
+  /** The supervisor, for diagnostics. */
   readonly supervisor: Supervisor;
+  /** Recent decisions (failover, spill, failback, drain, reload …). */
+  readonly decisions: DecisionLog;
+  /**
+   * Reconciles to a new validated config; throws (changing nothing) when a
+   * new frontend cannot bind.
+   */
+  apply(config: Config): Promise<ApplyResult>;
   /**
    * Stops accepting, lets sessions finish for `graceMs` (default: the
    * config's gracePeriod) or until `force` aborts, then closes the rest.
@@ -52,23 +65,47 @@ export async function launchSidecar(
   config: Config,
   options: SidecarOptions = {},
 ): Promise<Sidecar> {
+  const clock = options.clock ?? systemClock;
+  const decisions = new DecisionLog();
+  const resolver = new SwitchableResolver(options.resolver ?? resolverFor(config));
   const supervisor = await Supervisor.start(config, {
     log: options.log ?? silentLogger,
-    clock: options.clock ?? systemClock,
-    resolver: options.resolver ?? resolverFor(config),
+    clock,
+    resolver,
     dialer: options.dialer ?? denoDialer,
     buffers: new BufferPool(),
-    decisions: new DecisionLog(),
+    decisions,
     rng: options.rng ?? Math.random,
   });
   let stopping: Promise<ShutdownResult> | undefined;
   const shutdown = (opts: { graceMs?: number; force?: AbortSignal } = {}) => {
-    stopping ??= supervisor.shutdown(opts.graceMs ?? config.gracePeriodMs, opts.force);
+    stopping ??= supervisor.shutdown(opts.graceMs ?? supervisor.config.gracePeriodMs, opts.force);
     return stopping;
   };
   return {
-    frontends: supervisor.frontends.map((f) => ({ name: f.config.name, address: f.address })),
+    get frontends() {
+      return supervisor.frontends.map((f) => ({ name: f.config.name, address: f.address }));
+    },
     supervisor,
+    decisions,
+    async apply(next: Config) {
+      const previousResolver = resolver.current;
+      if (options.resolver === undefined) resolver.current = resolverFor(next);
+      try {
+        const result = await supervisor.apply(next);
+        decisions.record({
+          at: clock.now(),
+          kind: "reload",
+          frontend: "*",
+          reason:
+            `generation ${supervisor.generation}: added ${result.added.length}, removed ${result.removed.length}, kept ${result.kept.length} frontend(s)`,
+        });
+        return result;
+      } catch (error) {
+        resolver.current = previousResolver;
+        throw error;
+      }
+    },
     shutdown,
     async [Symbol.asyncDispose]() {
       await shutdown({ graceMs: 0 });
@@ -79,7 +116,6 @@ export async function launchSidecar(
 /** The resolver a config asks for: its name server, or the system's. */
 export function resolverFor(config: Config): Resolver {
   const server = config.resolver.nameServer;
-  return server === ""
-    ? systemResolver
-    : nameServerResolver(parseHostPort(server) as { hostname: string; port: number });
+  if (server === "") return systemResolver;
+  return nameServerResolver(parseHostPort(server) as { hostname: string; port: number });
 }

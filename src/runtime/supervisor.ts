@@ -70,24 +70,24 @@ export class Supervisor implements AsyncDisposable {
    * grace period to finish.
    */
   async apply(config: Config): Promise<ApplyResult> {
-    const current = new Map(this.#frontends.map((f) => [f.config.bindAddress, f]));
-    const wanted = new Set(config.frontends.map((f) => f.bindAddress));
+    const current = new Map(this.#frontends.map((f) => [frontendKey(f.config), f]));
+    const wanted = new Set(config.frontends.map(frontendKey));
     const fresh = await startAll(
-      config.frontends.filter((f) => !current.has(f.bindAddress)),
+      config.frontends.filter((f) => !current.has(frontendKey(f))),
       this.#deps,
     );
-    const byAddress = new Map(fresh.map((f) => [f.config.bindAddress, f]));
+    const started = new Map(fresh.map((f) => [frontendKey(f.config), f]));
     const kept: string[] = [];
     const next: RunningFrontend[] = [];
     for (const frontendConfig of config.frontends) {
-      const existing = current.get(frontendConfig.bindAddress);
+      const existing = current.get(frontendKey(frontendConfig));
       if (existing !== undefined) {
         await existing.update(frontendConfig);
         kept.push(frontendConfig.bindAddress);
         next.push(existing);
-      } else next.push(byAddress.get(frontendConfig.bindAddress) as RunningFrontend);
+      } else next.push(started.get(frontendKey(frontendConfig)) as RunningFrontend);
     }
-    const removed = this.#frontends.filter((f) => !wanted.has(f.config.bindAddress));
+    const removed = this.#frontends.filter((f) => !wanted.has(frontendKey(f.config)));
     for (const frontend of removed) this.#retire(frontend, config.gracePeriodMs);
     this.#frontends = next;
     this.#config = config;
@@ -128,6 +128,16 @@ export class Supervisor implements AsyncDisposable {
     })().finally(() => this.#retiring.delete(retiring));
     this.#retiring.add(retiring);
   }
+}
+
+/**
+ * A frontend's identity across reloads: its bind address, or, for an
+ * ephemeral port (`:0`), its address and name.
+ */
+export function frontendKey(frontend: Config["frontends"][number]): string {
+  return frontend.bindAddress.endsWith(":0")
+    ? `${frontend.bindAddress}#${frontend.name}`
+    : frontend.bindAddress;
 }
 
 async function startAll(

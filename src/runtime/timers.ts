@@ -34,9 +34,15 @@ export class Timers implements Disposable {
     };
   }
 
-  [Symbol.dispose](): void {
-    this.#disposed = true;
+  /** Clears every timer; new ones may still be set. */
+  clear(): void {
     for (const handle of this.#handles) clearTimeout(handle);
     this.#handles.clear();
+  }
+
+  /** Clears every timer and refuses new ones. */
+  [Symbol.dispose](): void {
+    this.#disposed = true;
+    this.clear();
   }
 }

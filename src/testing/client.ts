@@ -45,16 +45,31 @@ export async function connectIdentified(address: string): Promise<IdentifiedConn
   }
 }
 
-/** Reads until EOF; returns everything read. */
-export async function readAll(conn: Deno.Conn): Promise<Uint8Array> {
+/**
+ * Reads until EOF; returns everything read. Fails (closing `conn`) when EOF
+ * has not come within `timeoutMs`, so a test waiting for a close cannot hang.
+ */
+export async function readAll(conn: Deno.Conn, timeoutMs = 10_000): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   const buffer = new Uint8Array(64 * 1024);
   let total = 0;
-  while (true) {
-    const count = await conn.read(buffer);
-    if (count === null) break;
-    chunks.push(buffer.slice(0, count));
-    total += count;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    closeQuietly(conn);
+  }, timeoutMs);
+  try {
+    while (true) {
+      const count = await conn.read(buffer);
+      if (count === null) break;
+      chunks.push(buffer.slice(0, count));
+      total += count;
+    }
+  } catch (error) {
+    if (timedOut) throw new Error(`no EOF within ${timeoutMs}ms`);
+    throw error;
+  } finally {
+    clearTimeout(timer);
   }
   const out = new Uint8Array(total);
   let offset = 0;

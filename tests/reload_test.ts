@@ -1,0 +1,211 @@
+/**
+ * Hot reload as operators trigger it: an editor's write-and-rename, a
+ * Kubernetes ConfigMap symlink swap, SIGHUP, and a bad edit that must not
+ * go live. The real CLI runs as a subprocess.
+ */
+
+import assert from "node:assert/strict";
+import { startTestServer } from "../src/testing/backends.ts";
+import { startSidecarCli } from "../src/testing/cli.ts";
+import { connectIdentified, readAll } from "../src/testing/client.ts";
+import { waitFor } from "../src/testing/wait.ts";
+import { frontendConfig, tier } from "./helpers.ts";
+
+const json = (value: unknown) => JSON.stringify(value, null, 2);
+
+/** Writes `text` beside `file` and renames it over, as editors do. */
+async function writeAndRename(file: string, text: string): Promise<void> {
+  await Deno.writeTextFile(`${file}.tmp`, text);
+  await Deno.rename(`${file}.tmp`, file);
+}
+
+async function echoes(conn: Deno.TcpConn, text: string): Promise<boolean> {
+  await conn.write(new TextEncoder().encode(text));
+  const reply = new Uint8Array(text.length);
+  let got = 0;
+  while (got < reply.length) {
+    const count = await conn.read(reply.subarray(got));
+    if (count === null) return false;
+    got += count;
+  }
+  return new TextDecoder().decode(reply) === text;
+}
+
+function reloads(stderr: string): number {
+  return [...stderr.matchAll(/config reloaded/g)].length;
+}
+
+Deno.test("reload: an edit saved by write-and-rename goes live; sessions on kept backends stay", async () => {
+  await using a = startTestServer("a", { greeting: "a" });
+  await using b = startTestServer("b", { greeting: "b" });
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/iaido.json`;
+  await Deno.writeTextFile(file, json(frontendConfig([tier([a.port])], { name: "db" })));
+  const { cli, addresses } = await startSidecarCli(["-c", file, "--reloadPeriod", "1h"], 1);
+  await using _cli = cli;
+  const address = addresses[0] as string;
+  using held = await connectIdentified(address);
+  assert.equal(held.name, "a");
+  await writeAndRename(
+    file,
+    json(frontendConfig([tier([a.port]), tier([b.port])], { name: "db" })),
+  );
+  await cli.waitForOutput(/config reloaded .*trigger=watch/);
+  a.close();
+  await waitFor(() => a.open === 0, { message: "a to close its sessions" });
+  using moved = await connectIdentified(address);
+  assert.equal(moved.name, "b", "the new tier serves once a is gone");
+  assert.equal(reloads(cli.stderr), 1);
+});
+
+Deno.test("reload: a Kubernetes ConfigMap ..data symlink swap is seen", async () => {
+  await using a = startTestServer("a", { greeting: "a" });
+  await using b = startTestServer("b", { greeting: "b" });
+  const dir = await Deno.makeTempDir();
+  await Deno.mkdir(`${dir}/..2026_01`);
+  await Deno.writeTextFile(`${dir}/..2026_01/iaido.json`, json(frontendConfig([tier([a.port])])));
+  await Deno.symlink("..2026_01", `${dir}/..data`);
+  await Deno.symlink("..data/iaido.json", `${dir}/iaido.json`);
+  const { cli, addresses } = await startSidecarCli([
+    "-c",
+    `${dir}/iaido.json`,
+    "--reloadPeriod",
+    "1h",
+  ], 1);
+  await using _cli = cli;
+  const address = addresses[0] as string;
+  {
+    using first = await connectIdentified(address);
+    assert.equal(first.name, "a");
+  }
+  await Deno.mkdir(`${dir}/..2026_02`);
+  await Deno.writeTextFile(`${dir}/..2026_02/iaido.json`, json(frontendConfig([tier([b.port])])));
+  await Deno.symlink("..2026_02", `${dir}/..data_tmp`);
+  await Deno.rename(`${dir}/..data_tmp`, `${dir}/..data`);
+  await cli.waitForOutput(/config reloaded .*trigger=watch/);
+  using second = await connectIdentified(address);
+  assert.equal(second.name, "b");
+});
+
+Deno.test("reload: SIGHUP reloads at once, even a change no watcher can see", async () => {
+  await using a = startTestServer("a", { greeting: "a" });
+  await using b = startTestServer("b", { greeting: "b" });
+  const real = await Deno.makeTempDir();
+  const linkDir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${real}/iaido.json`, json(frontendConfig([tier([a.port])])));
+  await Deno.symlink(`${real}/iaido.json`, `${linkDir}/iaido.json`);
+  const { cli, addresses } = await startSidecarCli([
+    "-c",
+    `${linkDir}/iaido.json`,
+    "--reloadPeriod",
+    "1h",
+  ], 1);
+  await using _cli = cli;
+  await Deno.writeTextFile(`${real}/iaido.json`, json(frontendConfig([tier([b.port])])));
+  cli.kill("SIGHUP");
+  await cli.waitForOutput(/config reloaded .*trigger=signal/);
+  using conn = await connectIdentified(addresses[0] as string);
+  assert.equal(conn.name, "b");
+});
+
+Deno.test("reload: polling every --reloadPeriod picks up a change", async () => {
+  await using a = startTestServer("a", { greeting: "a" });
+  await using b = startTestServer("b", { greeting: "b" });
+  const real = await Deno.makeTempDir();
+  const linkDir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${real}/iaido.json`, json(frontendConfig([tier([a.port])])));
+  await Deno.symlink(`${real}/iaido.json`, `${linkDir}/iaido.json`);
+  const { cli } = await startSidecarCli(
+    ["-c", `${linkDir}/iaido.json`, "--reloadPeriod", "100ms"],
+    1,
+  );
+  await using _cli = cli;
+  await Deno.writeTextFile(`${real}/iaido.json`, json(frontendConfig([tier([b.port])])));
+  await cli.waitForOutput(/config reloaded .*trigger=poll/);
+  assert.equal(reloads(cli.stderr), 1, "an unchanged file is not reloaded again");
+});
+
+Deno.test("reload: an invalid edit is logged with every problem and the last good config keeps serving", async () => {
+  await using a = startTestServer("a", { greeting: "a" });
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/iaido.yaml`;
+  const good =
+    `frontends:\n  - bindAddress: 127.0.0.1:0\n    backendPool:\n      tiers:\n        - targets:\n            - hosts: [127.0.0.1]\n              port: ${a.port}\n`;
+  await Deno.writeTextFile(file, good);
+  const { cli, addresses } = await startSidecarCli(["-c", file, "--reloadPeriod", "1h"], 1);
+  await using _cli = cli;
+  await writeAndRename(
+    file,
+    good.replace("bindAddress", "bindAdress").replace(`port: ${a.port}`, "port: 70000"),
+  );
+  await cli.waitForOutput(/config reload failed/);
+  assert.match(cli.stderr, /frontends\[0\]\.bindAdress: unknown key/);
+  assert.match(cli.stderr, /targets\[0\]\.port: must be 1-65535, got 70000/);
+  using conn = await connectIdentified(addresses[0] as string);
+  assert.equal(conn.name, "a", "the last good config still serves");
+  await writeAndRename(file, good.replace("tiers:", "latencyBucket: 5ms\n      tiers:"));
+  await cli.waitForOutput(/config reloaded/);
+});
+
+Deno.test("reload: a new frontend starts listening and a removed one stops; kept sessions stay", async () => {
+  await using echo = startTestServer("echo", { greeting: "echo" });
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/iaido.json`;
+  const one = frontendConfig([tier([echo.port])], { name: "one" });
+  const both = {
+    frontends: [
+      ...(one.frontends as unknown[]),
+      { name: "two", bindAddress: "127.0.0.1:0", backendPool: { tiers: [tier([echo.port])] } },
+    ],
+  };
+  await Deno.writeTextFile(file, json(one));
+  const { cli, addresses } = await startSidecarCli(["-c", file, "--reloadPeriod", "1h"], 1);
+  await using _cli = cli;
+  using held = await connectIdentified(addresses[0] as string);
+  await writeAndRename(file, json(both));
+  await cli.waitForOutput(/listening on [\s\S]*listening on (\S+)/);
+  const second = [...cli.stdout.matchAll(/^listening on (\S+)$/gm)][1]?.[1] as string;
+  {
+    using viaTwo = await connectIdentified(second);
+    assert.equal(viaTwo.name, "echo");
+  }
+  await writeAndRename(file, json(one));
+  await cli.waitForOutput(/config applied .*removed=127\.0\.0\.1:0/);
+  await waitFor(async () => {
+    try {
+      (await Deno.connect({ hostname: "127.0.0.1", port: Number(second.split(":")[1]) })).close();
+      return false;
+    } catch {
+      return true;
+    }
+  }, { message: "the removed frontend to stop listening" });
+  assert.ok(
+    await echoes(held.conn, "still here"),
+    "the kept frontend's session survived both reloads",
+  );
+});
+
+Deno.test("reload: sessions on a removed backend drain after two maintenance ticks", async () => {
+  await using a = startTestServer("a", { greeting: "a" });
+  await using b = startTestServer("b", { greeting: "b" });
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/iaido.json`;
+  const config = (port: number) =>
+    json({
+      frontends: [{
+        bindAddress: "127.0.0.1:0",
+        backendPool: { maintenanceTime: "200ms", tiers: [tier([port])] },
+      }],
+    });
+  await Deno.writeTextFile(file, config(a.port));
+  const { cli, addresses } = await startSidecarCli(["-c", file, "--reloadPeriod", "1h"], 1);
+  await using _cli = cli;
+  using held = await connectIdentified(addresses[0] as string);
+  await writeAndRename(file, config(b.port));
+  await cli.waitForOutput(/config reloaded/);
+  const reloadedAt = Date.now();
+  assert.equal((await readAll(held.conn)).length, 0);
+  const drainedAfter = Date.now() - reloadedAt;
+  assert.ok(drainedAfter >= 150, `drained after ${drainedAfter}ms: sooner than two ticks`);
+  await cli.waitForOutput(/session ended.*how=drain/);
+});
