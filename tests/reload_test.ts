@@ -209,3 +209,43 @@ Deno.test("reload: sessions on a removed backend drain after two maintenance tic
   assert.ok(drainedAfter >= 150, `drained after ${drainedAfter}ms: sooner than two ticks`);
   await cli.waitForOutput(/session ended.*how=drain/);
 });
+
+Deno.test("reload: disabling a target, or lowering maxBackendConnections, drains the excess after two ticks", async () => {
+  await using a = startTestServer("a", { greeting: "a" });
+  await using b = startTestServer("b", { greeting: "b" });
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/iaido.json`;
+  const config = (max: number, disabled: boolean) =>
+    json({
+      frontends: [{
+        bindAddress: "127.0.0.1:0",
+        backendPool: {
+          maintenanceTime: "100ms",
+          tiers: [{
+            maxBackendConnections: max,
+            targets: [{ hosts: ["127.0.0.1"], port: a.port }, {
+              hosts: ["127.0.0.1"],
+              port: b.port,
+              disabled,
+            }],
+          }],
+        },
+      }],
+    });
+  await Deno.writeTextFile(file, config(0, false));
+  const { cli, addresses } = await startSidecarCli(["-c", file, "--reloadPeriod", "1h"], 1);
+  await using _cli = cli;
+  const held = [];
+  for (let i = 0; i < 4; i++) held.push(await connectIdentified(addresses[0] as string));
+  try {
+    assert.deepEqual(held.map((c) => c.name).sort(), ["a", "a", "b", "b"]);
+    await writeAndRename(file, config(1, true));
+    await cli.waitForOutput(/config reloaded/);
+    await waitFor(() => a.open === 1 && b.open === 0, {
+      message: "a down to 1 session and b to none",
+    });
+    assert.equal([...cli.stderr.matchAll(/how=drain/g)].length, 3);
+  } finally {
+    for (const conn of held) conn[Symbol.dispose]();
+  }
+});

@@ -67,9 +67,13 @@ export async function launchSidecar(
 ): Promise<Sidecar> {
   const clock = options.clock ?? systemClock;
   const decisions = new DecisionLog();
+  const log = options.log ?? silentLogger;
+  decisions.subscribe(({ kind, frontend, backend, reason }) =>
+    log.info("decision", { kind, frontend, backend, reason })
+  );
   const resolver = new SwitchableResolver(options.resolver ?? resolverFor(config));
   const supervisor = await Supervisor.start(config, {
-    log: options.log ?? silentLogger,
+    log,
     clock,
     resolver,
     dialer: options.dialer ?? denoDialer,

@@ -22,6 +22,8 @@ export interface TestServerOptions {
   readonly greeting?: string;
   /** Port to bind. @default 0 */
   readonly port?: number;
+  /** Loopback address to bind. @default "127.0.0.1" */
+  readonly hostname?: string;
 }
 
 /**
@@ -29,7 +31,10 @@ export interface TestServerOptions {
  * client does (so a client that shuts its write side gets the whole echo).
  */
 export function startTestServer(name: string, options: TestServerOptions = {}): TestServer {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: options.port ?? 0 });
+  const listener = Deno.listen({
+    hostname: options.hostname ?? "127.0.0.1",
+    port: options.port ?? 0,
+  });
   const conns = new Set<Deno.Conn>();
   const handlers = new Set<Promise<void>>();
   let accepted = 0;

@@ -1,0 +1,162 @@
+/**
+ * Live operations through the real CLI: DNS discovery (A and SRV through
+ * `resolver.nameServer`), active health checks, and failback.
+ */
+
+import assert from "node:assert/strict";
+import { refusedPort, startTestServer } from "../src/testing/backends.ts";
+import { connectIdentified, readAll } from "../src/testing/client.ts";
+import { startTestDnsServer } from "../src/testing/dns_server.ts";
+import { waitFor } from "../src/testing/wait.ts";
+import { startWithConfig } from "./helpers.ts";
+
+Deno.test("DNS: a name's new answer is used for new sessions and the old address drains", async () => {
+  await using a = startTestServer("a", { greeting: "a" });
+  await using b = startTestServer("b", { greeting: "b", hostname: "127.0.0.2", port: a.port });
+  await using dns = await startTestDnsServer();
+  dns.set("db.test", { A: ["127.0.0.1"] });
+  const { cli, address } = await startWithConfig({
+    resolver: { nameServer: dns.address },
+    frontends: [{
+      bindAddress: "127.0.0.1:0",
+      rebalanceDuration: "100ms",
+      backendPool: {
+        maintenanceTime: "100ms",
+        tiers: [{ targets: [{ hosts: ["db.test"], port: a.port }] }],
+      },
+    }],
+  });
+  await using _cli = cli;
+  using held = await connectIdentified(address);
+  assert.equal(held.name, "a");
+  dns.set("db.test", { A: ["127.0.0.2"] });
+  await waitFor(async () => {
+    using conn = await connectIdentified(address);
+    return conn.name === "b";
+  }, { message: "new sessions to reach the new address" });
+  assert.equal((await readAll(held.conn)).length, 0, "the session on the vanished address drains");
+  await cli.waitForOutput(/session ended.*backend=127\.0\.0\.1:\d+.*how=drain/);
+});
+
+Deno.test("DNS: a failing name server keeps the last good answer", async () => {
+  await using a = startTestServer("a", { greeting: "a" });
+  await using dns = await startTestDnsServer();
+  dns.set("db.test", { A: ["127.0.0.1"] });
+  const { cli, address } = await startWithConfig({
+    resolver: { nameServer: dns.address },
+    frontends: [{
+      bindAddress: "127.0.0.1:0",
+      rebalanceDuration: "50ms",
+      backendPool: { tiers: [{ targets: [{ hosts: ["db.test"], port: a.port }] }] },
+    }],
+  });
+  await using _cli = cli;
+  dns.failing = true;
+  await cli.waitForOutput(/cannot resolve backend name.*kept="last good answer"/);
+  using conn = await connectIdentified(address);
+  assert.equal(conn.name, "a");
+});
+
+Deno.test("DNS: an SRV target expands to the records' hosts and ports", async () => {
+  await using a = startTestServer("a", { greeting: "a" });
+  await using b = startTestServer("b", { greeting: "b" });
+  await using dns = await startTestDnsServer();
+  dns.set("node.test", { A: ["127.0.0.1"] });
+  dns.set("_db._tcp.test", {
+    SRV: [{ target: "node.test", port: a.port }, { target: "node.test", port: b.port }],
+  });
+  const { cli, address } = await startWithConfig({
+    resolver: { nameServer: dns.address },
+    frontends: [{
+      bindAddress: "127.0.0.1:0",
+      backendPool: { tiers: [{ targets: [{ srv: "_db._tcp.test" }] }] },
+    }],
+  });
+  await using _cli = cli;
+  const held = [await connectIdentified(address), await connectIdentified(address)];
+  try {
+    assert.deepEqual(held.map((c) => c.name).sort(), ["a", "b"]);
+  } finally {
+    for (const conn of held) conn[Symbol.dispose]();
+  }
+});
+
+Deno.test("health check: a backend that accepts but never answers is taken out after `fall` checks", async () => {
+  await using silent = startTestServer("silent", { greeting: "garbage" });
+  await using near = startTestServer("near", { greeting: "near" });
+  const { cli, address } = await startWithConfig({
+    frontends: [{
+      bindAddress: "127.0.0.1:0",
+      backendPool: {
+        tiers: [
+          {
+            name: "home",
+            healthCheck: { interval: "50ms", timeout: "100ms", fall: 2, rise: 1, expect: "silent" },
+            targets: [{ hosts: ["127.0.0.1"], port: silent.port }],
+          },
+          { name: "near", targets: [{ hosts: ["127.0.0.1"], port: near.port }] },
+        ],
+      },
+    }],
+  });
+  await using _cli = cli;
+  await waitFor(async () => {
+    using conn = await connectIdentified(address);
+    return conn.name === "near";
+  }, { message: "the failing backend to be taken out" });
+  await cli.waitForOutput(/decision kind=health .*reason="went down: timeout/);
+});
+
+Deno.test("failback: sessions on a worse tier are moved home once home has had room for forcePromotionAfter", async () => {
+  const homePort = refusedPort();
+  await using far = startTestServer("far", { greeting: "far" });
+  const { cli, address } = await startWithConfig({
+    frontends: [{
+      bindAddress: "127.0.0.1:0",
+      backendPool: {
+        maintenanceTime: "100ms",
+        failback: { maxSessions: 2, maxPercent: 0 },
+        tiers: [
+          {
+            name: "home",
+            dialFailureTimeout: "200ms",
+            targets: [{ hosts: ["127.0.0.1"], port: homePort }],
+          },
+          {
+            name: "far",
+            forcePromotionAfter: "300ms",
+            targets: [{ hosts: ["127.0.0.1"], port: far.port }],
+          },
+        ],
+      },
+    }],
+  });
+  await using _cli = cli;
+  const onFar = [];
+  for (let i = 0; i < 4; i++) onFar.push(await connectIdentified(address));
+  try {
+    assert.ok(onFar.every((c) => c.name === "far"));
+    await using _home = startTestServer("home", { greeting: "home", port: homePort });
+    await cli.waitForOutput(/backend recovered/);
+    const recoveredAt = Date.now();
+    const ended = await Promise.all(onFar.map(async (conn) => {
+      await readAll(conn.conn);
+      return Date.now() - recoveredAt;
+    }));
+    assert.ok(
+      Math.min(...ended) >= 250,
+      `moved after ${Math.min(...ended)}ms, before forcePromotionAfter`,
+    );
+    assert.equal([...cli.stderr.matchAll(/closing session.*reason=failback/g)].length, 4);
+    const spread = Math.max(...ended) - Math.min(...ended);
+    assert.ok(
+      spread >= 50,
+      `all 4 moved within ${spread}ms: the budget of 2 per 100ms tick was not kept`,
+    );
+    using back = await connectIdentified(address);
+    assert.equal(back.name, "home");
+    await cli.waitForOutput(/session ended.*how=failback/);
+  } finally {
+    for (const conn of onFar) conn[Symbol.dispose]();
+  }
+});
