@@ -12,7 +12,7 @@ import { startWithConfig } from "./helpers.ts";
 
 Deno.test("DNS: a name's new answer is used for new sessions and the old address drains", async () => {
   await using a = startTestServer("a", { greeting: "a" });
-  await using b = startTestServer("b", { greeting: "b", hostname: "127.0.0.2", port: a.port });
+  await using _b = startTestServer("b", { greeting: "b", hostname: "127.0.0.2", port: a.port });
   await using dns = await startTestDnsServer();
   dns.set("db.test", { A: ["127.0.0.1"] });
   const { cli, address } = await startWithConfig({
