@@ -48,6 +48,12 @@ export class Backend {
   load = 0;
   /** Sessions ever leased to it. */
   sessionsTotal = 0;
+  /** Bytes of its ended sessions, client → backend (live sessions are added at scrape time). */
+  bytesUpEnded = 0;
+  /** Bytes of its ended sessions, backend → client. */
+  bytesDownEnded = 0;
+  /** Dial and probe failures by class, ever. */
+  readonly failuresByKind = new Map<FailureKind, number>();
   /** No new sessions before this time (ms). */
   disabledUntil = 0;
   /** The failure that disabled it, while disabled. */
@@ -62,6 +68,16 @@ export class Backend {
   /** The dial address, `host:port`. */
   get key(): string {
     return this.spec.key;
+  }
+
+  /** Starts its health afresh (it was gone a while); its counters stay. */
+  forgetHealth(): void {
+    this.subTier = 0;
+    this.latencyMs = undefined;
+    this.recovering = false;
+    this.disabledUntil = 0;
+    this.lastFailure = undefined;
+    this.consecutiveFailures = 0;
   }
 
   /** Whether it has room for one more session (ignoring health). */

@@ -22,6 +22,9 @@ export interface PoolDiff {
 export class Pool {
   readonly #backends = new Map<string, Backend>();
   readonly #retired = new Map<string, Backend>();
+  // Drained backends, remembered so a returning address keeps its counters
+  // (metrics counters only go up). Bounded: the oldest are forgotten.
+  readonly #gone = new Map<string, Backend>();
   readonly #releaseListeners = new Set<(backend: Backend) => void>();
   #sequence = 0;
 
@@ -40,9 +43,14 @@ export class Pool {
     return this.#backends.get(key);
   }
 
-  /** Forgets retired backends whose last session has ended. */
+  /** Moves retired backends whose last session has ended out of the listing. */
   pruneRetired(): void {
-    for (const [key, backend] of this.#retired) if (backend.load === 0) this.#retired.delete(key);
+    for (const [key, backend] of this.#retired) {
+      if (backend.load > 0) continue;
+      this.#retired.delete(key);
+      this.#gone.set(key, backend);
+      if (this.#gone.size > MAX_REMEMBERED) this.#gone.delete(this.#gone.keys().next().value as string);
+    }
   }
 
   /**
@@ -58,14 +66,18 @@ export class Pool {
     for (const [key, backend] of this.#backends) {
       if (wanted.has(key)) continue;
       this.#backends.delete(key);
-      if (backend.load > 0) this.#retired.set(key, backend);
+      this.#retired.set(key, backend);
       removed.push(backend);
     }
+    this.pruneRetired();
     for (const [key, spec] of wanted) {
       const existing = this.#backends.get(key);
-      const revived = this.#retired.get(key);
+      const gone = this.#gone.get(key);
+      gone?.forgetHealth();
+      const revived = this.#retired.get(key) ?? gone;
       if (existing === undefined && revived !== undefined) {
         this.#retired.delete(key);
+        this.#gone.delete(key);
         revived.spec = spec;
         this.#backends.set(key, revived);
         added.push(revived);
@@ -93,6 +105,7 @@ export class Pool {
    */
   disable(backend: Backend, kind: FailureKind, message: string, now: number, durationMs: number) {
     backend.consecutiveFailures++;
+    backend.failuresByKind.set(kind, (backend.failuresByKind.get(kind) ?? 0) + 1);
     backend.lastFailure = { kind, message, at: now };
     backend.disabledUntil = Math.max(backend.disabledUntil, now + durationMs);
     backend.recovering = true;
@@ -115,6 +128,8 @@ export class Pool {
     for (const listener of this.#releaseListeners) listener(backend);
   };
 }
+
+const MAX_REMEMBERED = 1024;
 
 function sameSpec(a: BackendSpec, b: BackendSpec): boolean {
   return a.tier === b.tier && a.tierName === b.tierName && a.maxConnections === b.maxConnections &&

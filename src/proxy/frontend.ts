@@ -12,6 +12,7 @@ import type { Clock } from "../clock.ts";
 import { formatHostPort, parseHostPort } from "../config/address.ts";
 import type { Frontend } from "../config/types.ts";
 import { Discovery } from "../discovery/discover.ts";
+import { DIAL_SECONDS_BUCKETS, Histogram, SESSION_SECONDS_BUCKETS } from "../diag/histogram.ts";
 import type { Resolver } from "../discovery/resolve.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Backend } from "../pool/backend.ts";
@@ -43,8 +44,23 @@ export class ListenError extends Error {
   }
 }
 
+/** A frontend's counters for metrics; they only go up. */
+export interface FrontendStats {
+  sessionsAccepted: number;
+  /** Ended sessions by how they ended. */
+  readonly endings: Map<EndReason, number>;
+  readonly dialSeconds: Histogram;
+  readonly sessionSeconds: Histogram;
+}
+
 /** A listening frontend and its sessions. */
 export class RunningFrontend implements AsyncDisposable {
+  readonly stats: FrontendStats = {
+    sessionsAccepted: 0,
+    endings: new Map(),
+    dialSeconds: new Histogram(DIAL_SECONDS_BUCKETS),
+    sessionSeconds: new Histogram(SESSION_SECONDS_BUCKETS),
+  };
   readonly balancer: Balancer;
   readonly sessions = new Map<number, Session>();
   readonly discovery = new Discovery();
@@ -255,8 +271,20 @@ export class RunningFrontend implements AsyncDisposable {
     this.#planRecovery(backend);
   };
 
-  #onDialSuccess = (backend: Backend): void => {
+  #onDialSuccess = (backend: Backend, dialMs: number): void => {
     this.balancer.pool.recovered(backend);
+    this.stats.dialSeconds.observe(dialMs / 1000);
+  };
+
+  #onEnd = (session: Session): void => {
+    const reason = session.endReason ?? "error";
+    this.stats.endings.set(reason, (this.stats.endings.get(reason) ?? 0) + 1);
+    this.stats.sessionSeconds.observe((this.#deps.clock.now() - session.startedAt) / 1000);
+    const backend = session.backend;
+    if (backend !== undefined) {
+      backend.bytesUpEnded += session.up.bytes;
+      backend.bytesDownEnded += session.down.bytes;
+    }
   };
 
   /** Probes a disabled backend as soon as its disable time is up, until it recovers. */
@@ -318,11 +346,13 @@ export class RunningFrontend implements AsyncDisposable {
   #startSession(client: Deno.TcpConn): void {
     const session = new Session(this.#nextSessionId++, client, this.#deps.clock.now());
     this.sessions.set(session.id, session);
+    this.stats.sessionsAccepted++;
     const running = session.run({
       frontendName: this.#config.name,
       admission: this.#admission,
       onDialFailure: this.#onDialFailure,
       onDialSuccess: this.#onDialSuccess,
+      onEnd: this.#onEnd,
       dialer: this.#deps.dialer,
       buffers: this.#deps.buffers,
       clock: this.#deps.clock,

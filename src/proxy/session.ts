@@ -32,8 +32,10 @@ export interface SessionDeps {
   readonly admission: Admission;
   /** A dial to `backend` failed: disable it (and plan its recovery). */
   readonly onDialFailure: (backend: Backend, error: DialError) => void;
-  /** A dial to `backend` succeeded. */
-  readonly onDialSuccess: (backend: Backend) => void;
+  /** A dial to `backend` succeeded after `dialMs`. */
+  readonly onDialSuccess: (backend: Backend, dialMs: number) => void;
+  /** The session has ended and released its backend. */
+  readonly onEnd: (session: Session) => void;
   readonly dialer: Dialer;
   readonly buffers: BufferPool;
   readonly clock: Clock;
@@ -110,6 +112,7 @@ export class Session {
       this.close(this.#endReason ?? "error");
       this.#lease?.release();
       this.#logEnd(deps);
+      deps.onEnd(this);
     }
   }
 
@@ -121,9 +124,10 @@ export class Session {
       this.#lease = lease;
       const { spec } = lease.backend;
       try {
+        const dialStarted = clock.now();
         this.#server = await dialBackend(deps.dialer, spec, spec.dialTimeoutMs, this.signal);
         if (this.signal.aborted) return false;
-        deps.onDialSuccess(lease.backend);
+        deps.onDialSuccess(lease.backend, clock.now() - dialStarted);
         return true;
       } catch (error) {
         if (!(error instanceof DialError)) throw error;
