@@ -44,8 +44,14 @@ async function main(argv: readonly string[]): Promise<number> {
 
 async function run(command: Extract<Command, { kind: "run" }>): Promise<number> {
   const log = createLogger({ format: command.logFormat, level: command.logLevel });
-  const { config, text } = await loadConfig(command.file);
-  const sidecar = await launchSidecar(config, { log });
+  const { config, text, input } = await loadConfig(command.file);
+  let reloader: ConfigReloader | undefined;
+  const sidecar = await launchSidecar(config, {
+    log,
+    version: VERSION,
+    configInput: input,
+    reloadStatus: () => reloader?.status,
+  });
   const announce = (addresses: ReadonlySet<string>) => {
     for (const frontend of sidecar.frontends) {
       if (addresses.has(frontend.address)) continue;
@@ -53,7 +59,7 @@ async function run(command: Extract<Command, { kind: "run" }>): Promise<number> 
       log.info("frontend listening", { frontend: frontend.name, address: frontend.address });
     }
   };
-  const reloader = new ConfigReloader({
+  reloader = new ConfigReloader({
     file: command.file,
     initialText: text,
     pollMs: command.reloadPeriodMs,
@@ -61,7 +67,7 @@ async function run(command: Extract<Command, { kind: "run" }>): Promise<number> 
     now: Date.now,
     apply: async (loaded) => {
       const before = new Set(sidecar.frontends.map((f) => f.address));
-      const result = await sidecar.apply(loaded.config);
+      const result = await sidecar.apply(loaded.config, loaded.input);
       announce(before);
       log.info("config applied", {
         added: result.added.join(",") || undefined,
@@ -84,6 +90,9 @@ async function run(command: Extract<Command, { kind: "run" }>): Promise<number> 
     Deno.exit(EXIT.runtime);
   });
   announce(new Set());
+  if (sidecar.diagAddress !== undefined) {
+    console.log(`diagnostics on http://${sidecar.diagAddress}/`);
+  }
   const signal = await stop.promise;
   await reloader[Symbol.asyncDispose]();
   log.info("shutting down", { signal, graceMs: sidecar.supervisor.config.gracePeriodMs });

@@ -43,5 +43,5 @@ export type { FrontendInfo, Sidecar, SidecarOptions } from "./src/runtime/sideca
  * @throws {ListenError} when a bind address cannot be bound
  */
 export function startSidecar(config: ConfigInput, options?: SidecarOptions): Promise<Sidecar> {
-  return launchSidecar(validateConfig(config), options);
+  return launchSidecar(validateConfig(config), { configInput: config, ...options });
 }

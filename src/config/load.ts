@@ -16,6 +16,8 @@ export type ConfigFormat = "yaml" | "json" | "module";
 /** A loaded config and the text it came from (to tell whether it changed). */
 export interface LoadedConfig {
   readonly config: Config;
+  /** What the file held before validation (to tell defaults from set values). */
+  readonly input: unknown;
   readonly file: string;
   readonly text: string;
 }
@@ -54,7 +56,7 @@ export async function loadConfig(file: string, text?: string): Promise<LoadedCon
   }
   const source = text ?? await readConfigText(file);
   const input = await parseSource(file, format, source);
-  return { config: validateConfig(input, file), file, text: source };
+  return { config: validateConfig(input, file), input, file, text: source };
 }
 
 async function parseSource(file: string, format: ConfigFormat, text: string): Promise<unknown> {

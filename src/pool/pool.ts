@@ -49,7 +49,9 @@ export class Pool {
       if (backend.load > 0) continue;
       this.#retired.delete(key);
       this.#gone.set(key, backend);
-      if (this.#gone.size > MAX_REMEMBERED) this.#gone.delete(this.#gone.keys().next().value as string);
+      if (this.#gone.size > MAX_REMEMBERED) {
+        this.#gone.delete(this.#gone.keys().next().value as string);
+      }
     }
   }
 

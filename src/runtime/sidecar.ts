@@ -14,9 +14,14 @@ import {
   SwitchableResolver,
   systemResolver,
 } from "../discovery/resolve.ts";
+import { createDiagHandler } from "../diag/handler.ts";
+import { type DiagServer, startDiagServer } from "../diag/server.ts";
+import { createDiagSource } from "../diag/source.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import { BufferPool } from "../proxy/buffer_pool.ts";
 import { denoDialer, type Dialer } from "../proxy/dial.ts";
+import { ListenError } from "../proxy/frontend.ts";
+import type { ReloadStatus } from "./reload.ts";
 import { type ApplyResult, type ShutdownResult, Supervisor } from "./supervisor.ts";
 
 /** Replaceable parts, for embedding and tests. */
@@ -31,6 +36,12 @@ export interface SidecarOptions {
   readonly dialer?: Dialer;
   /** @default Math.random */
   readonly rng?: () => number;
+  /** Reported by diagnostics. @default "dev" */
+  readonly version?: string;
+  /** The config as the user wrote it, so diagnostics can tell defaults apart. @default none */
+  readonly configInput?: unknown;
+  /** The reloader's state, for diagnostics. @default none */
+  readonly reloadStatus?: () => ReloadStatus | undefined;
 }
 
 /** A frontend as the handle shows it. */
@@ -48,11 +59,15 @@ export interface Sidecar extends AsyncDisposable {
   readonly supervisor: Supervisor;
   /** Recent decisions (failover, spill, failback, drain, reload …). */
   readonly decisions: DecisionLog;
+  /** The diagnostics server's bound address, when `diagAddr` is set. */
+  readonly diagAddress: string | undefined;
+  /** Diagnostics as a function, with or without a server. */
+  readonly diagHandler: (request: Request) => Response;
   /**
-   * Reconciles to a new validated config; throws (changing nothing) when a
-   * new frontend cannot bind.
+   * Reconciles to a new validated config (`input`: as the user wrote it);
+   * throws (changing nothing) when a new frontend cannot bind.
    */
-  apply(config: Config): Promise<ApplyResult>;
+  apply(config: Config, input?: unknown): Promise<ApplyResult>;
   /**
    * Stops accepting, lets sessions finish for `graceMs` (default: the
    * config's gracePeriod) or until `force` aborts, then closes the rest.
@@ -81,9 +96,41 @@ export async function launchSidecar(
     decisions,
     rng: options.rng ?? Math.random,
   });
+  let configInput = options.configInput ?? {};
+  const diagHandler = createDiagHandler(createDiagSource({
+    version: options.version ?? "dev",
+    startedAt: clock.now(),
+    clock,
+    supervisor,
+    decisions,
+    reloadStatus: options.reloadStatus ?? (() => undefined),
+    configInput: () => configInput,
+  }));
+  let diag: DiagServer | undefined;
+  const serveDiag = (diagAddr: string) => {
+    diag = diagAddr === "" ? undefined : startDiagServer(diagAddr, diagHandler, log);
+  };
+  try {
+    serveDiag(config.diagAddr);
+  } catch (error) {
+    await supervisor.shutdown(0);
+    throw new ListenError(
+      `diagnostics: cannot listen on ${config.diagAddr}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
   let stopping: Promise<ShutdownResult> | undefined;
   const shutdown = (opts: { graceMs?: number; force?: AbortSignal } = {}) => {
-    stopping ??= supervisor.shutdown(opts.graceMs ?? supervisor.config.gracePeriodMs, opts.force);
+    stopping ??= (async () => {
+      const result = await supervisor.shutdown(
+        opts.graceMs ?? supervisor.config.gracePeriodMs,
+        opts.force,
+      );
+      await diag?.[Symbol.asyncDispose]();
+      return result;
+    })();
     return stopping;
   };
   return {
@@ -92,11 +139,29 @@ export async function launchSidecar(
     },
     supervisor,
     decisions,
-    async apply(next: Config) {
+    get diagAddress() {
+      return diag?.address;
+    },
+    diagHandler,
+    async apply(next: Config, input?: unknown) {
       const previousResolver = resolver.current;
       if (options.resolver === undefined) resolver.current = resolverFor(next);
       try {
+        const previousDiagAddr = supervisor.config.diagAddr;
         const result = await supervisor.apply(next);
+        configInput = input ?? configInput;
+        if (next.diagAddr !== previousDiagAddr) {
+          await diag?.[Symbol.asyncDispose]();
+          try {
+            serveDiag(next.diagAddr);
+          } catch (error) {
+            diag = undefined;
+            log.error("diagnostics: cannot listen on the new diagAddr", {
+              diagAddr: next.diagAddr,
+              error: (error as Error).message,
+            });
+          }
+        }
         decisions.record({
           at: clock.now(),
           kind: "reload",

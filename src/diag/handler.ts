@@ -1,0 +1,89 @@
+/**
+ * The diagnostics HTTP API as a pure `(Request) => Response` over a source
+ * of snapshots: `/healthz`, `/readyz`, `/statusz` (JSON, or YAML with
+ * `?format=yaml`), `/configz`, `/metrics` and the dashboard at `/`.
+ * @module
+ */
+
+import { stringify } from "yaml";
+import { DASHBOARD_HTML } from "./dashboard.ts";
+import { EXPOSITION_CONTENT_TYPE } from "./exposition.ts";
+import type { Status } from "./status.ts";
+
+/** Where the handler gets its data; each call builds a fresh snapshot. */
+export interface DiagSource {
+  status(): Status;
+  metrics(): string;
+  /** The effective config in input form and the paths that are defaults. */
+  configz(): { readonly config: unknown; readonly defaults: readonly string[] };
+  /** The same config as YAML with defaults marked. */
+  configzYaml(): string;
+}
+
+/** Makes the handler. */
+export function createDiagHandler(source: DiagSource): (request: Request) => Response {
+  return (request) => {
+    const url = new URL(request.url);
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      return new Response("method not allowed\n", { status: 405, headers: { allow: "GET, HEAD" } });
+    }
+    const yaml = url.searchParams.get("format") === "yaml";
+    switch (url.pathname) {
+      case "/":
+        return new Response(DASHBOARD_HTML, {
+          headers: { "content-type": "text/html; charset=utf-8" },
+        });
+      case "/healthz":
+        return text("ok\n");
+      case "/readyz":
+        return readiness(source.status());
+      case "/statusz": {
+        const status = source.status();
+        return yaml ? yamlResponse(status) : json(status);
+      }
+      case "/configz":
+        return yaml
+          ? new Response(source.configzYaml(), {
+            headers: { "content-type": "application/yaml; charset=utf-8" },
+          })
+          : json(source.configz());
+      case "/metrics":
+        return new Response(source.metrics(), {
+          headers: { "content-type": EXPOSITION_CONTENT_TYPE },
+        });
+      default:
+        return new Response("not found\n", {
+          status: 404,
+          headers: { "content-type": "text/plain; charset=utf-8" },
+        });
+    }
+  };
+}
+
+function readiness(status: Status): Response {
+  const notReady = status.frontends.filter((frontend) => !frontend.ready);
+  if (notReady.length === 0) return text("ready\n");
+  const reasons = notReady.map((frontend) => {
+    const why = frontend.tiers.flatMap((tier) =>
+      tier.backends.map((b) => `${b.address} ${b.reason}`)
+    );
+    return `${frontend.name}: no eligible backend (${why.join("; ") || "no backends resolved"})`;
+  });
+  return text(`not ready: ${reasons.join("; ")}\n`, 503);
+}
+
+function text(body: string, status = 200): Response {
+  return new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
+}
+
+function json(value: unknown): Response {
+  return new Response(`${JSON.stringify(value, null, 2)}\n`, {
+    headers: { "content-type": "application/json; charset=utf-8" },
+  });
+}
+
+function yamlResponse(value: unknown): Response {
+  return new Response(stringify(value, { lineWidth: 0 }), {
+    headers: { "content-type": "application/yaml; charset=utf-8" },
+  });
+}
