@@ -1,0 +1,94 @@
+/**
+ * `deno task chaos`: runs every scenario (or `--only a,b`) one after the
+ * other against simulated regions behind Toxiproxy, prints a table of the
+ * figures measured, optionally writes an HTML report, and exits 1 when any
+ * scenario failed.
+ *
+ * Flags: `--only NAME[,NAME]`, `--report FILE.html`, `--list`, `--help`.
+ * `TOXIPROXY_URL` set: use that Toxiproxy instead of starting ours.
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { openFaultServer } from "./fault_server.ts";
+import { renderReport, renderTable } from "./report.ts";
+import { runScenario } from "./run_scenario.ts";
+import type { ScenarioResult } from "./scenario.ts";
+import { SCENARIOS } from "./scenarios/mod.ts";
+
+const USAGE = `usage: deno task chaos [--only NAME[,NAME]] [--report FILE.html] [--list]
+
+Runs the chaos scenarios sequentially and prints one row per scenario.
+Exit codes: 0 all passed, 1 a scenario failed, 2 usage error.
+Environment: TOXIPROXY_URL=http://127.0.0.1:8474 uses that Toxiproxy instead of ours.`;
+
+async function main(args: string[]): Promise<number> {
+  let flags;
+  try {
+    flags = parseArgs({
+      args,
+      options: {
+        only: { type: "string", multiple: true },
+        report: { type: "string" },
+        list: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (flags.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (flags.list) {
+    for (const scenario of SCENARIOS) console.log(`${scenario.name.padEnd(20)} ${scenario.title}`);
+    return 0;
+  }
+  const only = (flags.only ?? []).flatMap((value) => value.split(",")).map((s) => s.trim())
+    .filter((s) => s !== "");
+  const unknown = only.filter((name) => !SCENARIOS.some((s) => s.name === name));
+  if (unknown.length > 0) {
+    console.error(
+      `error: unknown scenario(s): ${unknown.join(", ")}; known: ${
+        SCENARIOS.map((s) => s.name).join(", ")
+      }`,
+    );
+    return 2;
+  }
+  const selected = only.length === 0 ? SCENARIOS : SCENARIOS.filter((s) => only.includes(s.name));
+  const startedAt = new Date().toISOString();
+  const start = Date.now();
+  await using faults = await openFaultServer(Deno.env.get("TOXIPROXY_URL"));
+  console.error(`toxiproxy: ${faults.kind} (${await faults.api.version()})`);
+  const results: ScenarioResult[] = [];
+  for (const scenario of selected) {
+    console.error(`▶ ${scenario.name}: ${scenario.title}`);
+    const result = await runScenario(scenario, faults);
+    results.push(result);
+    console.error(
+      `  ${result.ok ? "pass" : "FAIL"} in ${(result.durationMs / 1000).toFixed(1)}s${
+        result.ok ? "" : `: ${result.problems.join("; ")}`
+      }`,
+    );
+  }
+  const totalMs = Date.now() - start;
+  console.log(renderTable(results));
+  const failed = results.filter((r) => !r.ok).length;
+  console.log(
+    `\n${results.length - failed}/${results.length} passed in ${(totalMs / 1000).toFixed(1)}s`,
+  );
+  if (flags.report !== undefined) {
+    await Deno.writeTextFile(
+      flags.report,
+      renderReport(results, { startedAt, totalMs, toxiproxy: faults.kind }),
+    );
+    console.log(`report: ${flags.report}`);
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

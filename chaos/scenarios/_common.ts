@@ -1,0 +1,114 @@
+/**
+ * Helpers the scenarios share: regions and a sidecar that clean up after
+ * themselves, condition waits bounded by the scenario's deadline, and
+ * mapping sidecar log lines back to nodes and scenario time.
+ * @module
+ */
+
+import type { ConfigInput } from "../../mod.ts";
+import { waitFor } from "../../src/testing/wait.ts";
+import { ClientRecorder } from "../clients.ts";
+import { type Regions, type RegionSpec, startRegions } from "../regions.ts";
+import type { ScenarioContext } from "../scenario.ts";
+import { type LogLine, type SidecarUnderTest, startSidecarUnderTest } from "../sidecar.ts";
+
+/** home 1 ms, near 20 ms, far 80 ms: the default map. */
+export const THREE_REGIONS: readonly RegionSpec[] = [
+  { name: "home", nodes: 2, latencyMs: 1 },
+  { name: "near", nodes: 2, latencyMs: 20 },
+  { name: "far", nodes: 1, latencyMs: 80 },
+];
+
+/** Starts regions for a scenario; they are removed when it ends. */
+export async function regionsFor(
+  context: ScenarioContext,
+  prefix: string,
+  specs: readonly RegionSpec[] = THREE_REGIONS,
+): Promise<Regions> {
+  const regions = await startRegions(context.faults.api, prefix, specs);
+  context.cleanup.use(regions);
+  context.regions(specs.map((s) => s.name));
+  return regions;
+}
+
+/** Starts the sidecar on `config`; it is stopped when the scenario ends. */
+export async function sidecarFor(
+  context: ScenarioContext,
+  config: ConfigInput,
+  options: { reloadPeriod?: string } = {},
+): Promise<SidecarUnderTest> {
+  const sidecar = await startSidecarUnderTest(context.dir, config, { t0: context.t0, ...options });
+  context.cleanup.use(sidecar);
+  return sidecar;
+}
+
+/** A recorder for clients of `sidecar`, drawn on the timeline. */
+export function clientsFor(context: ScenarioContext, sidecar: SidecarUnderTest): ClientRecorder {
+  const recorder = new ClientRecorder(sidecar.address, context.t0);
+  context.record(recorder.records);
+  return recorder;
+}
+
+/** Waits for `condition`, failing after `timeoutMs` or when the scenario is aborted. */
+export function until<T>(
+  context: ScenarioContext,
+  condition: () => T | Promise<T>,
+  timeoutMs: number,
+  message: string,
+): Promise<NonNullable<T>> {
+  return waitFor(() => {
+    if (context.signal.aborted) throw new Error(`aborted while waiting for ${message}`);
+    return condition();
+  }, { timeoutMs, intervalMs: 20, message });
+}
+
+/** A background client load that stops (and is awaited) when `stop()` is called. */
+export interface Load {
+  stop(): Promise<void>;
+}
+
+/** Starts `run(signal)` in the background; stopping aborts it and waits. */
+export function background(
+  context: ScenarioContext,
+  run: (signal: AbortSignal) => Promise<void>,
+): Load {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  context.signal.addEventListener("abort", onAbort, { once: true });
+  const running = run(controller.signal).catch(() => {});
+  const stop = async () => {
+    controller.abort();
+    context.signal.removeEventListener("abort", onAbort);
+    await running;
+  };
+  context.cleanup.defer(stop);
+  return { stop };
+}
+
+/** The scenario time (ms since t0) of a sidecar log line's own timestamp. */
+export function logTimeMs(context: ScenarioContext, line: LogLine): number {
+  return Date.parse(String(line.time)) - context.t0;
+}
+
+/** Sessions the sidecar logged as ended, with their start time and backend. */
+export function endedSessions(
+  context: ScenarioContext,
+  sidecar: SidecarUnderTest,
+): { startMs: number; endMs: number; backend: string; how: string; up: number; down: number }[] {
+  return sidecar.logs("session ended").map((line) => {
+    const endMs = logTimeMs(context, line);
+    return {
+      startMs: endMs - Number(line.ms ?? 0),
+      endMs,
+      backend: String(line.backend ?? ""),
+      how: String(line.how ?? ""),
+      up: Number(line.up ?? 0),
+      down: Number(line.down ?? 0),
+    };
+  });
+}
+
+/** Percent with one decimal. */
+export function percent(part: number, whole: number): string {
+  return whole === 0 ? "0%" : `${(100 * part / whole).toFixed(1)}%`;
+}

@@ -1,0 +1,20 @@
+/**
+ * Every chaos scenario, in the order `deno task chaos` runs them.
+ * @module
+ */
+
+import type { Scenario } from "../scenario.ts";
+import { baseline } from "./baseline.ts";
+import { fillSpill } from "./fill_spill.ts";
+import { nodeDown } from "./node_down.ts";
+import { refuseRecover } from "./refuse_recover.ts";
+import { regionOutage } from "./region_outage.ts";
+
+/** The suite. */
+export const SCENARIOS: readonly Scenario[] = [
+  baseline,
+  fillSpill,
+  regionOutage,
+  refuseRecover,
+  nodeDown,
+];

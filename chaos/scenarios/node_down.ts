@@ -1,0 +1,63 @@
+/**
+ * one node of home down: the rest of home absorbs its share, nothing spills
+ * to another region, no client sees a failed connect.
+ * @module
+ */
+
+import { pause, runWorkers } from "../clients.ts";
+import {
+  connectErrors,
+  countByNode,
+  countByRegion,
+  formatCounts,
+  startedBetween,
+} from "../figures.ts";
+import type { Scenario } from "../scenario.ts";
+import { chaosConfig, tiersFromRegions } from "../sidecar.ts";
+import { background, clientsFor, regionsFor, sidecarFor } from "./_common.ts";
+
+export const nodeDown: Scenario = {
+  name: "node-down",
+  title: "one home node down: the other home nodes absorb it, no spill",
+  timeoutMs: 30_000,
+  async run(context) {
+    const regions = await regionsFor(context, "node", [
+      { name: "home", nodes: 3, latencyMs: 1 },
+      { name: "near", nodes: 2, latencyMs: 20 },
+    ]);
+    const sidecar = await sidecarFor(
+      context,
+      chaosConfig(tiersFromRegions(regions.list, () => ({ dialFailureTimeout: "500ms" }))),
+    );
+    const clients = clientsFor(context, sidecar);
+    const load = background(
+      context,
+      (signal) => runWorkers(clients, 4, signal, { payloadBytes: 4096, pauseMs: 20 }),
+    );
+    await pause(1_500, context.signal);
+    const down = regions.get("home").nodes[0]!;
+    const faultMs = context.now();
+    await regions.setNodeEnabled(down, false);
+    context.mark(`${down.id} down`);
+    await pause(2_500, context.signal);
+    await load.stop();
+    const after = startedBetween(clients.records, faultMs + 50);
+    const byNode = countByNode(after);
+    context.figure("after", formatCounts(countByRegion(after)));
+    context.figure("home nodes after", formatCounts(byNode));
+    context.figure("failed connects", connectErrors(clients.records).length);
+    context.check(after.length > 20, `only ${after.length} connections after the fault`);
+    context.check(
+      after.every((r) => r.region === "home"),
+      `spilled: ${formatCounts(countByRegion(after))}`,
+    );
+    context.check(!byNode.has(down.id), `${down.id} still served ${byNode.get(down.id)}`);
+    context.check(connectErrors(clients.records).length === 0, "a client saw a failed connect");
+    for (const node of regions.get("home").nodes.slice(1)) {
+      context.check(
+        (byNode.get(node.id) ?? 0) >= after.length * 0.3,
+        `${node.id} took ${byNode.get(node.id) ?? 0} of ${after.length}`,
+      );
+    }
+  },
+};

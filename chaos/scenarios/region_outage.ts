@@ -1,0 +1,60 @@
+/**
+ * region outage: home's proxies are disabled under load; new connections go
+ * to near with zero failed connects, and the time to failover is measured.
+ * @module
+ */
+
+import { pause, runWorkers } from "../clients.ts";
+import {
+  connectErrors,
+  countByRegion,
+  formatCounts,
+  startedBetween,
+  timeToFirst,
+} from "../figures.ts";
+import type { Scenario } from "../scenario.ts";
+import { chaosConfig, tiersFromRegions } from "../sidecar.ts";
+import { background, clientsFor, regionsFor, sidecarFor } from "./_common.ts";
+
+export const regionOutage: Scenario = {
+  name: "region-outage",
+  title: "home disabled under load: failover to near, no failed connects",
+  timeoutMs: 30_000,
+  async run(context) {
+    const regions = await regionsFor(context, "outage");
+    const sidecar = await sidecarFor(
+      context,
+      chaosConfig(tiersFromRegions(regions.list, () => ({ dialFailureTimeout: "500ms" }))),
+    );
+    const clients = clientsFor(context, sidecar);
+    const load = background(
+      context,
+      (signal) => runWorkers(clients, 4, signal, { payloadBytes: 4096, pauseMs: 20 }),
+    );
+    await pause(1_500, context.signal);
+    const faultMs = context.now();
+    context.mark("home disabled");
+    await regions.setEnabled("home", false);
+    await pause(2_500, context.signal);
+    await load.stop();
+    const before = startedBetween(clients.records, 0, faultMs);
+    // Connections already placed at home when the fault struck may be cut; count those apart.
+    const after = startedBetween(clients.records, faultMs + 50);
+    const failover = timeToFirst(clients.records, faultMs, ["near"]);
+    const cut = startedBetween(clients.records, faultMs - 200, faultMs + 50)
+      .filter((r) => r.end !== "client close").length;
+    context.figure("before", formatCounts(countByRegion(before)));
+    context.figure("after", formatCounts(countByRegion(after)));
+    context.figure("failed connects", connectErrors(clients.records).length);
+    context.figure("cut in flight", cut);
+    context.figure("failover ms", failover ?? -1);
+    context.check(before.every((r) => r.region === "home"), "not all on home before the outage");
+    context.check(connectErrors(clients.records).length === 0, "a client saw a failed connect");
+    context.check(after.length > 20, `only ${after.length} connections after the outage`);
+    context.check(
+      after.every((r) => r.region === "near"),
+      `after: ${formatCounts(countByRegion(after))}`,
+    );
+    context.check(failover !== undefined && failover < 1_000, `failover took ${failover} ms`);
+  },
+};
