@@ -146,7 +146,7 @@ async function run(command: RunCommand, children: Children, dir: string): Promis
     if (haproxy !== undefined) targets.push(asTarget("haproxy", haproxy));
     try {
       for (const workload of shared) {
-        metrics.push(...await measure(workload, targets, command));
+        metrics.push(...await measure(workload, children, targets, command));
       }
     } finally {
       await sidecar.child.stop();
@@ -230,6 +230,7 @@ function asTarget(name: "sidecar" | "haproxy", proxy: RunningProxy): Target {
 
 async function measure(
   workload: WorkloadName,
+  children: Children,
   targets: readonly Target[],
   command: RunCommand,
 ): Promise<Metric[]> {
@@ -237,10 +238,11 @@ async function measure(
   console.error(`bench: ${workload}`);
   switch (workload) {
     case "stream":
-      return await measureStream(targets, sizes.streamBytes, sizes.streamReps, progress);
+      return await measureStream(children, targets, sizes.streamBytes, sizes.streamReps, progress);
     case "rtt-1":
       return [
         await measureRoundTrips(
+          children,
           targets,
           {
             id: "rtt-1",
@@ -255,6 +257,7 @@ async function measure(
     case "rtt-50":
       return [
         await measureRoundTrips(
+          children,
           targets,
           {
             id: "rtt-50",
@@ -269,6 +272,7 @@ async function measure(
     case "connect":
       return [
         await measureRoundTrips(
+          children,
           targets,
           {
             id: "connect",

@@ -16,6 +16,8 @@ export interface ToolOutput {
 export interface RunToolOptions {
   /** Exit codes that are not a failure (the caller parses the output). @default [0] */
   readonly okCodes?: readonly number[];
+  /** Registers the process while it runs, so a signal handler can kill it too. @default none */
+  readonly children?: Children;
 }
 
 /**
@@ -29,15 +31,17 @@ export async function runTool(
   timeoutMs: number,
   options: RunToolOptions = {},
 ): Promise<ToolOutput> {
-  const { okCodes = [0] } = options;
+  const { okCodes = [0], children } = options;
   const timeout = AbortSignal.timeout(timeoutMs);
-  const output = await new Deno.Command(command, {
+  const proc = new Deno.Command(command, {
     args: [...args],
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
     signal: timeout,
-  }).output();
+  }).spawn();
+  using _adopted = children?.adopt(proc);
+  const output = await proc.output();
   const decoder = new TextDecoder();
   const result = {
     code: output.code,
@@ -153,6 +157,12 @@ export class Children implements AsyncDisposable {
     };
     this.#children.push(child);
     return child;
+  }
+
+  /** Tracks a short-lived process (see `runTool`) until the returned handle is disposed. */
+  adopt(proc: Deno.ChildProcess): Disposable {
+    this.#running.add(proc);
+    return { [Symbol.dispose]: () => this.#running.delete(proc) };
   }
 
   /** SIGKILLs every child still running, without waiting. */

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { runTool } from "../process.ts";
+import { type Children, runTool } from "../process.ts";
 
 /** What one iperf3 run measured (receiver side). */
 export interface StreamResult {
@@ -48,14 +48,16 @@ export function parseIperf3Json(text: string): StreamResult {
   return { bytes, seconds, gbitPerSecond: bitsPerSecond / 1e9 };
 }
 
-/** Sends `bytes` through `127.0.0.1:port` once. */
+/** Sends `bytes` through `127.0.0.1:port` once; the client is tracked in `children`. */
 export async function runIperf3(
+  children: Children,
   port: number,
   bytes: number,
   timeoutMs: number,
 ): Promise<StreamResult> {
   const { stdout } = await runTool("iperf3", iperf3ClientArgs(port, bytes), timeoutMs, {
     okCodes: [0, 1],
+    children,
   });
   return parseIperf3Json(stdout);
 }

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { runTool } from "../process.ts";
+import { type Children, runTool } from "../process.ts";
 
 /** How to load the server. */
 export interface RoundTripLoad {
@@ -61,13 +61,16 @@ function splitCsvLine(line: string): string[] {
   return line.split(",").map((cell) => cell.replace(/^"|"$/g, ""));
 }
 
-/** Requests per second of one PING_INLINE run through `127.0.0.1:port`. */
+/** Requests per second of one PING_INLINE run through `127.0.0.1:port`, tracked in `children`. */
 export async function runRedisBenchmark(
+  children: Children,
   port: number,
   load: RoundTripLoad,
   timeoutMs: number,
 ): Promise<number> {
-  const { stdout } = await runTool("redis-benchmark", redisBenchmarkArgs(port, load), timeoutMs);
+  const { stdout } = await runTool("redis-benchmark", redisBenchmarkArgs(port, load), timeoutMs, {
+    children,
+  });
   const rps = parseRedisBenchmarkCsv(stdout).get("PING_INLINE");
   if (rps === undefined) throw new Error("redis-benchmark printed no PING_INLINE row");
   return rps;

@@ -5,6 +5,7 @@
  */
 
 import type { Metric, TargetName } from "../metric.ts";
+import type { Children } from "../process.ts";
 import { portFor, rotate, type Target } from "../target.ts";
 import { type RoundTripLoad, runRedisBenchmark } from "../tools/redis_benchmark.ts";
 
@@ -19,6 +20,7 @@ export interface RoundTripWorkload {
 
 /** Runs `workload` `reps` times per target; one rate per run. */
 export async function measureRoundTrips(
+  children: Children,
   targets: readonly Target[],
   workload: RoundTripWorkload,
   reps: number,
@@ -29,7 +31,12 @@ export async function measureRoundTrips(
   const timeoutMs = 30_000 + workload.load.requests * 2;
   for (let rep = 0; rep < reps; rep++) {
     for (const target of rotate(targets, rep)) {
-      const rps = await runRedisBenchmark(portFor(target, "redis"), workload.load, timeoutMs);
+      const rps = await runRedisBenchmark(
+        children,
+        portFor(target, "redis"),
+        workload.load,
+        timeoutMs,
+      );
       (samples[target.name] ??= []).push(rps);
       progress(
         `${workload.id} ${target.name} ${rep + 1}/${reps}: ${Math.round(rps)} ${workload.unit}`,

@@ -5,6 +5,7 @@
  */
 
 import type { Metric, TargetName } from "../metric.ts";
+import type { Children } from "../process.ts";
 import { readCpuSeconds } from "../procfs.ts";
 import { portFor, rotate, type Target } from "../target.ts";
 import { runIperf3 } from "../tools/iperf3.ts";
@@ -13,6 +14,7 @@ const GIB = 1024 ** 3;
 
 /** Runs the stream `reps` times per target; returns throughput and CPU cost. */
 export async function measureStream(
+  children: Children,
   targets: readonly Target[],
   bytes: number,
   reps: number,
@@ -25,7 +27,7 @@ export async function measureStream(
   for (let rep = 0; rep < reps; rep++) {
     for (const target of rotate(targets, rep)) {
       const before = target.pid === undefined ? undefined : await readCpuSeconds(target.pid);
-      const result = await runIperf3(portFor(target, "iperf3"), bytes, timeoutMs);
+      const result = await runIperf3(children, portFor(target, "iperf3"), bytes, timeoutMs);
       const after = target.pid === undefined ? undefined : await readCpuSeconds(target.pid);
       (rates[target.name] ??= []).push(result.gbitPerSecond);
       let cpuLine = "";
