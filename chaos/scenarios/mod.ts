@@ -7,6 +7,8 @@ import type { Scenario } from "../scenario.ts";
 import { baseline } from "./baseline.ts";
 import { fillSpill } from "./fill_spill.ts";
 import { nodeDown } from "./node_down.ts";
+import { integrity } from "./integrity.ts";
+import { resetTimeout } from "./reset_timeout.ts";
 import { refuseRecover } from "./refuse_recover.ts";
 import { regionOutage } from "./region_outage.ts";
 
@@ -17,4 +19,6 @@ export const SCENARIOS: readonly Scenario[] = [
   regionOutage,
   refuseRecover,
   nodeDown,
+  resetTimeout,
+  integrity,
 ];
