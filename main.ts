@@ -7,6 +7,8 @@
 import denoJson from "./deno.json" with { type: "json" };
 import { type Command, helpText, parseCommandLine } from "./src/cli/args.ts";
 import { writeBootstrapFile } from "./src/cli/bootstrap_file.ts";
+import { formatStatusTable } from "./src/cli/status_table.ts";
+import type { Status } from "./src/diag/status.ts";
 import { describeFatal, EXIT } from "./src/cli/fatal.ts";
 import { formatConfig } from "./src/config/format.ts";
 // Through mod.ts, so a TS config importing mod.ts needs no extra read permission.
@@ -37,9 +39,27 @@ async function main(argv: readonly string[]): Promise<number> {
       console.log(formatConfig(config).trimEnd());
       return EXIT.ok;
     }
+    case "status":
+      return await showStatus(command.diag);
     case "run":
       return await run(command);
   }
+}
+
+async function showStatus(diag: string): Promise<number> {
+  let status: Status;
+  try {
+    const response = await fetch(`http://${diag}/statusz`);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    status = await response.json();
+  } catch (error) {
+    console.error(
+      `error: cannot read status from http://${diag}/statusz: ${(error as Error).message}`,
+    );
+    return EXIT.runtime;
+  }
+  console.log(formatStatusTable(status));
+  return EXIT.ok;
 }
 
 async function run(command: Extract<Command, { kind: "run" }>): Promise<number> {

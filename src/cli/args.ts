@@ -6,6 +6,7 @@
 
 import { parseArgs } from "node:util";
 import { type Binding, parseBinding } from "../config/bootstrap.ts";
+import { parseHostPort } from "../config/address.ts";
 import { parseDuration } from "../config/duration.ts";
 import type { Level } from "../log/logger.ts";
 
@@ -21,6 +22,7 @@ export type Command =
     readonly force: boolean;
   }
   | { readonly kind: "check"; readonly file: string }
+  | { readonly kind: "status"; readonly diag: string }
   | {
     readonly kind: "run";
     readonly file: string;
@@ -50,7 +52,7 @@ const OPTIONS = {
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
-const LONG_NAMES = new Set(Object.keys(OPTIONS));
+const LONG_NAMES = new Set([...Object.keys(OPTIONS), "diag"]);
 const LEVELS: readonly string[] = ["debug", "info", "warn", "error"];
 
 /**
@@ -59,6 +61,7 @@ const LEVELS: readonly string[] = ["debug", "info", "warn", "error"];
  * @throws {UsageError} naming the flag that is wrong
  */
 export function parseCommandLine(argv: readonly string[]): Command {
+  if (argv[0] === "status") return parseStatus(argv.slice(1));
   let values;
   try {
     ({ values } = parseArgs({
@@ -109,6 +112,30 @@ export function parseCommandLine(argv: readonly string[]): Command {
   return { kind: "run", file, reloadPeriodMs, logFormat, logLevel: logLevel as Level };
 }
 
+/** The diagnostics address `iaido status` asks by default (what --bootstrap writes). */
+export const DEFAULT_DIAG = "127.0.0.1:13013";
+
+function parseStatus(argv: readonly string[]): Command {
+  try {
+    const { values } = parseArgs({
+      args: argv.map(goStyleToLong),
+      options: {
+        diag: { type: "string", default: DEFAULT_DIAG },
+        help: { type: "boolean", short: "h" },
+      },
+      allowPositionals: false,
+      strict: true,
+    });
+    if (values.help) return { kind: "help" };
+    const problem = parseHostPort(values.diag);
+    if (typeof problem === "string") throw new UsageError(`--diag: ${problem}`);
+    return { kind: "status", diag: values.diag };
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`status: ${(error as Error).message.replace(/\. To specify.*$/s, "")}`);
+  }
+}
+
 function goStyleToLong(arg: string): string {
   const match = /^-([A-Za-z][\w-]+)(=.*)?$/.exec(arg);
   return match !== null && LONG_NAMES.has(match[1] as string) ? `-${arg}` : arg;
@@ -122,6 +149,8 @@ Usage:
   iaido [-c FILE] [--reloadPeriod 1s]     run the sidecar
   iaido -c FILE --check                     validate FILE and print it with defaults
   iaido -c FILE -b LOCAL:HOST:REMOTE ...    write a starting config
+  iaido status [--diag ADDR]                show a running sidecar's backends and decisions
+                                            (ADDR is its diagAddr; default 127.0.0.1:13013)
 
 Flags:
   -c, --config FILE           config file: .yaml/.yml, .json, .ts/.js (default iaido.yaml)

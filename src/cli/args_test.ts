@@ -62,3 +62,12 @@ Deno.test("parseCommandLine() names the flag that is wrong", () => {
   );
   assert.throws(() => parseCommandLine(["stray"]), UsageError);
 });
+
+Deno.test("parseCommandLine() reads `status [--diag ADDR]`", () => {
+  assert.deepEqual(parseCommandLine(["status"]), { kind: "status", diag: "127.0.0.1:13013" });
+  assert.deepEqual(parseCommandLine(["status", "--diag", "127.0.0.1:9"]), {
+    kind: "status",
+    diag: "127.0.0.1:9",
+  });
+  assert.throws(() => parseCommandLine(["status", "--diag", "nope"]), /--diag: must be host:port/);
+});

@@ -10,12 +10,15 @@ import type { FailureKind } from "../pool/backend.ts";
 export class DialError extends Error {
   readonly kind: FailureKind;
   readonly address: string;
+  /** What went wrong, without the address: "connection refused". */
+  readonly reason: string;
 
-  constructor(kind: FailureKind, address: string, message: string, options?: ErrorOptions) {
-    super(`dial ${address}: ${message}`, options);
+  constructor(kind: FailureKind, address: string, reason: string, options?: ErrorOptions) {
+    super(`dial ${address}: ${reason}`, options);
     this.name = "DialError";
     this.kind = kind;
     this.address = address;
+    this.reason = reason;
   }
 }
 
@@ -67,7 +70,8 @@ export async function dialBackend(
 }
 
 function classify(address: string, error: unknown): DialError {
-  const message = (error as Error)?.message ?? String(error);
+  // "Connection refused (os error 111)" → "connection refused"
+  const message = ((error as Error)?.message ?? String(error)).replace(/ \(os error \d+\)$/, "");
   const kind: FailureKind = error instanceof Deno.errors.ConnectionRefused
     ? "refused"
     : error instanceof Deno.errors.TimedOut
@@ -77,5 +81,7 @@ function classify(address: string, error: unknown): DialError {
     : /unreachable|EHOSTUNREACH|ENETUNREACH/i.test(message)
     ? "unreachable"
     : "error";
-  return new DialError(kind, address, message, { cause: error });
+  return new DialError(kind, address, message.charAt(0).toLowerCase() + message.slice(1), {
+    cause: error,
+  });
 }

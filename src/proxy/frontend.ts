@@ -258,7 +258,7 @@ export class RunningFrontend implements AsyncDisposable {
     const durationMs = this.balancer.dialFailed(
       backend,
       error.kind,
-      error.message,
+      error.reason,
       this.#deps.clock.now(),
     );
     this.#deps.log.warn("backend disabled after a failed dial", {

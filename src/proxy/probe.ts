@@ -38,7 +38,7 @@ export async function probeBackend(
     if (options.expect !== "") await readUntil(conn, options.expect, deadline);
     return { ok: true, latencyMs: clock.now() - started };
   } catch (error) {
-    if (error instanceof DialError) return { ok: false, kind: error.kind, message: error.message };
+    if (error instanceof DialError) return { ok: false, kind: error.kind, message: error.reason };
     if (deadline.aborted && !signal.aborted) {
       return {
         ok: false,
