@@ -9,6 +9,7 @@ import { fillSpill } from "./fill_spill.ts";
 import { nodeDown } from "./node_down.ts";
 import { integrity } from "./integrity.ts";
 import { resetTimeout } from "./reset_timeout.ts";
+import { redisFailover } from "./redis_failover.ts";
 import { refuseRecover } from "./refuse_recover.ts";
 import { regionOutage } from "./region_outage.ts";
 
@@ -21,4 +22,5 @@ export const SCENARIOS: readonly Scenario[] = [
   nodeDown,
   resetTimeout,
   integrity,
+  redisFailover,
 ];

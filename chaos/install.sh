@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what the chaos suite's real-server scenario needs (Debian's redis-server and
+# redis-tools), only when missing. Run as root or with sudo available.
+set -euo pipefail
+missing=()
+for package in redis-server redis-tools; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if ((${#missing[@]} == 0)); then
+  echo "chaos/install.sh: redis-server and redis-tools already installed"
+  exit 0
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+$sudo apt-get update
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
