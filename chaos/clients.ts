@@ -331,3 +331,38 @@ function closeQuietly(conn: Deno.Conn | undefined): void {
     // Already closed.
   }
 }
+
+/** Sessions that reconnect whenever the server closes them, like a pooled app client. */
+export interface StickyClients {
+  /** The current connection of each worker. */
+  readonly current: readonly HeldConn[];
+  /** Releases every connection and stops reconnecting. */
+  stop(): Promise<void>;
+}
+
+/** Opens `count` held connections; each one reconnects when the server closes it. */
+export function stickyClients(recorder: ClientRecorder, count: number): StickyClients {
+  const current: HeldConn[] = [];
+  let stopped = false;
+  const loops: Promise<void>[] = [];
+  for (let worker = 0; worker < count; worker++) {
+    loops.push((async () => {
+      while (!stopped) {
+        const conn = recorder.hold(worker);
+        current[worker] = conn;
+        const record = await conn.done;
+        if (stopped) return;
+        // A failed connect is retried after a short pause, not in a tight loop.
+        if (record.end === "connect error") await pause(50);
+      }
+    })());
+  }
+  return {
+    current,
+    async stop() {
+      stopped = true;
+      for (const conn of current) conn?.release();
+      await Promise.all(loops);
+    },
+  };
+}

@@ -118,17 +118,23 @@ export function perBucket(
   return buckets;
 }
 
-/** Groups times into clusters: a gap longer than `gapMs` starts a new cluster; returns sizes. */
-export function clusterSizes(timesMs: readonly number[], gapMs: number): number[] {
+/** A run of events with no gap longer than the clustering gap. */
+export interface Cluster {
+  readonly startMs: number;
+  readonly count: number;
+}
+
+/** Groups times into clusters: a gap longer than `gapMs` starts a new one. */
+export function clusters(timesMs: readonly number[], gapMs: number): Cluster[] {
   const sorted = [...timesMs].sort((a, b) => a - b);
-  const sizes: number[] = [];
+  const out: { startMs: number; count: number }[] = [];
   let last = -Infinity;
   for (const time of sorted) {
-    if (time - last > gapMs) sizes.push(0);
-    sizes[sizes.length - 1] = (sizes[sizes.length - 1] as number) + 1;
+    if (time - last > gapMs) out.push({ startMs: time, count: 0 });
+    (out[out.length - 1] as { count: number }).count++;
     last = time;
   }
-  return sizes;
+  return out;
 }
 
 /** Median of numbers (undefined for none). */

@@ -30,7 +30,10 @@ export async function runScenario(
     signal: controller.signal,
     cleanup,
     now: () => Date.now() - t0,
-    mark: (label, kind = "fault") => marks.push({ atMs: Date.now() - t0, label, kind }),
+    mark: (label, kind = "fault", atMs = Date.now() - t0) => {
+      marks.push({ atMs, label, kind });
+      marks.sort((a, b) => a.atMs - b.atMs);
+    },
     figure: (name, value) => {
       const text = typeof value === "number" ? formatNumber(value) : value;
       const existing = figures.findIndex(([key]) => key === name);

@@ -55,8 +55,8 @@ export interface ScenarioContext {
   readonly cleanup: AsyncDisposableStack;
   /** ms since t0. */
   now(): number;
-  /** Marks a fault, a heal or an observed event on the timeline. */
-  mark(label: string, kind?: Mark["kind"]): void;
+  /** Marks a fault, a heal or an observed event on the timeline (now, or at `atMs`). */
+  mark(label: string, kind?: Mark["kind"], atMs?: number): void;
   /** Records a figure for the table. */
   figure(name: string, value: string | number): void;
   /** Records a failed check unless `ok`. */

@@ -5,6 +5,7 @@
 
 import type { Scenario } from "../scenario.ts";
 import { baseline } from "./baseline.ts";
+import { failback, failbackOff } from "./failback.ts";
 import { fillSpill } from "./fill_spill.ts";
 import { nodeDown } from "./node_down.ts";
 import { integrity } from "./integrity.ts";
@@ -23,4 +24,6 @@ export const SCENARIOS: readonly Scenario[] = [
   resetTimeout,
   integrity,
   redisFailover,
+  failback,
+  failbackOff,
 ];
