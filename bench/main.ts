@@ -14,7 +14,7 @@ import { machine, type ToolName, toolVersions } from "./environment.ts";
 import { type FloorVerdict, judgeFloors } from "./floors.ts";
 import { type Metric, type MetricSummary, summarize } from "./metric.ts";
 import { Children, runTool } from "./process.ts";
-import { measureBusyShare } from "./procfs.ts";
+import { measureBusyShare, othersBusyShare, readLoad } from "./procfs.ts";
 import { renderTable } from "./report.ts";
 import type { BackendName, Target } from "./target.ts";
 import { type RunningBackend, startIperf3Server, startRedis } from "./tools/backends.ts";
@@ -104,6 +104,7 @@ async function run(command: RunCommand, children: Children, dir: string): Promis
   console.error(`bench: ${command.quick ? "quick" : "full"} run of ${workloads.join(", ")}`);
   console.error(`bench: ${Object.values(versions).filter(Boolean).join("; ")}`);
   const busyBefore = await checkQuiet("before");
+  const loadBefore = await readLoad();
 
   // Backends, then each way of reaching them.
   const backendNames = [...new Set(workloads.map((workload) => NEEDS[workload]))];
@@ -183,6 +184,15 @@ async function run(command: RunCommand, children: Children, dir: string): Promis
     );
   }
 
+  // Stop the backends so that every child is reaped and its CPU time is in `own`.
+  for (const backend of backends.values()) await backend.child.stop();
+  const busyDuring = othersBusyShare(loadBefore, await readLoad());
+  if (busyDuring > QUIET_BUSY_SHARE) {
+    console.error(
+      `bench: WARNING: other processes kept ${percent(busyDuring)} of the cores busy during ` +
+        "the runs: figures are lower and noisier than on a quiet machine",
+    );
+  }
   const busyAfter = await checkQuiet("after");
   const summaries = metrics.map(summarize);
   const verdicts = judgeFloors(summaries);
@@ -193,15 +203,15 @@ async function run(command: RunCommand, children: Children, dir: string): Promis
   console.log(
     `medians of ${command.sizes.shortReps} runs (stream ${command.sizes.streamReps}, memory ${command.sizes.idleReps}); ` +
       `sidecar --log-level ${command.sidecarLogLevel}; ${navigator.hardwareConcurrency} cores; ` +
-      `took ${seconds.toFixed(0)} s; other load before/after: ${percent(busyBefore)}/${
-        percent(busyAfter)
-      } of the cores`,
+      `took ${seconds.toFixed(0)} s; other processes' load before/during/after: ${
+        percent(busyBefore)
+      }/${percent(busyDuring)}/${percent(busyAfter)} of the cores`,
   );
   await writeResults(command, {
     startedAt,
     seconds,
     versions,
-    busy: { before: busyBefore, after: busyAfter },
+    busy: { before: busyBefore, during: busyDuring, after: busyAfter },
     metrics,
     summaries,
     verdicts,
@@ -308,7 +318,7 @@ interface Results {
   readonly seconds: number;
   readonly versions: Record<ToolName, string | undefined>;
   /** Busy share of the cores, by other processes, before and after the runs. */
-  readonly busy: { readonly before: number; readonly after: number };
+  readonly busy: { readonly before: number; readonly during: number; readonly after: number };
   readonly metrics: readonly Metric[];
   readonly summaries: readonly MetricSummary[];
   readonly verdicts: readonly FloorVerdict[];

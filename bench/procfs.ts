@@ -19,23 +19,24 @@ export function parseVmRssKib(status: string): number {
 }
 
 /**
- * User plus system CPU time in clock ticks from the text of `/proc/<pid>/stat`.
+ * User plus system CPU time in clock ticks from the text of `/proc/<pid>/stat`;
+ * with `withReapedChildren`, plus that of the children it has waited for.
  * The command name may hold spaces and parentheses, so fields are counted
  * from the last `)`.
  *
  * @throws {TypeError} when the text is not a stat line
  */
-export function parseCpuTicks(stat: string): number {
+export function parseCpuTicks(stat: string, withReapedChildren = false): number {
   const close = stat.lastIndexOf(")");
   if (close < 0) throw new TypeError(`not a /proc stat line: ${stat.slice(0, 60)}`);
-  // After ")": state(3) ppid(4) ... utime(14) stime(15), 1-based as in proc(5).
+  // After ")": state(3) ppid(4) ... utime(14) stime(15) cutime(16) cstime(17), 1-based as in proc(5).
   const fields = stat.slice(close + 1).trim().split(/\s+/);
-  const utime = Number(fields[14 - 3]);
-  const stime = Number(fields[15 - 3]);
-  if (!Number.isFinite(utime) || !Number.isFinite(stime)) {
+  const wanted = withReapedChildren ? [14, 15, 16, 17] : [14, 15];
+  const ticks = wanted.map((field) => Number(fields[field - 3]));
+  if (ticks.some((tick) => !Number.isFinite(tick))) {
     throw new TypeError(`not a /proc stat line: ${stat.slice(0, 60)}`);
   }
-  return utime + stime;
+  return ticks.reduce((sum, tick) => sum + tick, 0);
 }
 
 /** Current VmRSS of `pid`, KiB. */
@@ -55,8 +56,10 @@ export interface CpuTimes {
 }
 
 /**
- * The machine's busy and total jiffies from the text of `/proc/stat`
- * (idle and iowait count as not busy).
+ * The machine's busy and total jiffies from the text of `/proc/stat`. Busy
+ * is time charged to processes (user, nice, system): interrupt and softirq
+ * time, where loopback TCP is processed, belongs to no process, so counting
+ * it would blame the bench's own traffic on others.
  *
  * @throws {TypeError} when the text has no aggregate `cpu` line
  */
@@ -66,14 +69,46 @@ export function parseCpuTimes(stat: string): CpuTimes {
   // user nice system idle iowait irq softirq steal (guest time is already in user).
   const fields = line.trim().split(/\s+/).slice(1, 9).map(Number);
   const total = fields.reduce((sum, value) => sum + value, 0);
-  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
-  return { busy: total - idle, total };
+  const busy = (fields[0] ?? 0) + (fields[1] ?? 0) + (fields[2] ?? 0);
+  return { busy, total };
 }
 
 /** The cores' busy share between two readings of `/proc/stat`, 0 to 1. */
 export function busyShare(before: CpuTimes, after: CpuTimes): number {
   const total = after.total - before.total;
   return total <= 0 ? 0 : (after.busy - before.busy) / total;
+}
+
+/**
+ * A reading of the whole machine's CPU time and this process's own, with
+ * the children it has reaped: between two readings taken when no child is
+ * running, the difference is the CPU other processes used.
+ */
+export interface LoadReading {
+  readonly machine: CpuTimes;
+  /** Ticks of this process and its reaped children. */
+  readonly own: number;
+}
+
+/** Reads the machine's and this process tree's CPU time now. */
+export async function readLoad(): Promise<LoadReading> {
+  const [stat, self] = await Promise.all([
+    Deno.readTextFile("/proc/stat"),
+    Deno.readTextFile("/proc/self/stat"),
+  ]);
+  return { machine: parseCpuTimes(stat), own: parseCpuTicks(self, true) };
+}
+
+/**
+ * The share of all cores that processes other than this one and its reaped
+ * children kept busy between two readings, 0 to 1. Assumes /proc/stat and
+ * /proc/<pid>/stat count in the same clock ticks (they do on Linux, USER_HZ).
+ */
+export function othersBusyShare(before: LoadReading, after: LoadReading): number {
+  const total = after.machine.total - before.machine.total;
+  if (total <= 0) return 0;
+  const others = (after.machine.busy - before.machine.busy) - (after.own - before.own);
+  return Math.max(0, others / total);
 }
 
 /** How busy the machine is over `ms`, 0 to 1 of all cores. */

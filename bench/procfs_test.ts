@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { busyShare, parseCpuTicks, parseCpuTimes, parseVmRssKib } from "./procfs.ts";
+import {
+  busyShare,
+  othersBusyShare,
+  parseCpuTicks,
+  parseCpuTimes,
+  parseVmRssKib,
+} from "./procfs.ts";
 
 Deno.test("parseVmRssKib() reads the VmRSS line in KiB", () => {
   const status = "Name:\tdeno\nVmPeak:\t  900000 kB\nVmRSS:\t   61234 kB\nRssAnon:\t 40000 kB\n";
@@ -21,13 +27,26 @@ Deno.test("parseCpuTicks() rejects a line that is not a stat line", () => {
   assert.throws(() => parseCpuTicks("1 (x) S 1"), TypeError);
 });
 
-Deno.test("parseCpuTimes() counts idle and iowait as not busy", () => {
+Deno.test("parseCpuTimes() counts process time as busy, not idle, iowait, irq or softirq", () => {
   const stat = "cpu  100 5 50 800 20 3 2 0 0 0\ncpu0 50 2 25 400 10 1 1 0 0 0\nintr 1\n";
-  assert.deepEqual(parseCpuTimes(stat), { busy: 160, total: 980 });
+  assert.deepEqual(parseCpuTimes(stat), { busy: 155, total: 980 });
   assert.throws(() => parseCpuTimes("intr 1\n"), TypeError);
 });
 
 Deno.test("busyShare() is the busy part of the jiffies between two readings", () => {
   assert.equal(busyShare({ busy: 100, total: 1000 }, { busy: 150, total: 1200 }), 0.25);
   assert.equal(busyShare({ busy: 1, total: 10 }, { busy: 1, total: 10 }), 0);
+});
+
+Deno.test("parseCpuTicks() adds reaped children's time when asked", () => {
+  const stat = "7 (deno) S 1 7 7 0 -1 0 0 0 0 0 10 5 300 200 20 0 5 0 100 1000 200";
+  assert.equal(parseCpuTicks(stat), 15);
+  assert.equal(parseCpuTicks(stat, true), 515);
+});
+
+Deno.test("othersBusyShare() leaves out this process tree's own CPU time", () => {
+  const before = { machine: { busy: 1000, total: 10_000 }, own: 100 };
+  const after = { machine: { busy: 1800, total: 12_000 }, own: 700 };
+  assert.equal(othersBusyShare(before, after), 0.1);
+  assert.equal(othersBusyShare(after, after), 0);
 });
