@@ -6,7 +6,10 @@
 import type { Scenario } from "../scenario.ts";
 import { baseline } from "./baseline.ts";
 import { failback, failbackOff } from "./failback.ts";
+import { blackhole } from "./blackhole.ts";
 import { fillSpill } from "./fill_spill.ts";
+import { flapping } from "./flapping.ts";
+import { latencyShift } from "./latency_shift.ts";
 import { nodeDown } from "./node_down.ts";
 import { integrity } from "./integrity.ts";
 import { resetTimeout } from "./reset_timeout.ts";
@@ -26,4 +29,7 @@ export const SCENARIOS: readonly Scenario[] = [
   redisFailover,
   failback,
   failbackOff,
+  latencyShift,
+  blackhole,
+  flapping,
 ];
