@@ -42,8 +42,7 @@ export const blackhole: Scenario = {
     const clients = clientsFor(context, sidecar);
     const load = background(
       context,
-      (signal) =>
-        runWorkers(clients, 2, signal, { payloadBytes: 1024, pauseMs: 20, stallMs: 250 }),
+      (signal) => runWorkers(clients, 2, signal, { payloadBytes: 1024, pauseMs: 20, stallMs: 250 }),
     );
     await pause(1_000, context.signal);
     const [silent] = regions.get("home").nodes;

@@ -7,6 +7,7 @@ import type { Scenario } from "../scenario.ts";
 import { baseline } from "./baseline.ts";
 import { failback, failbackOff } from "./failback.ts";
 import { blackhole } from "./blackhole.ts";
+import { dnsChange } from "./dns_change.ts";
 import { fillSpill } from "./fill_spill.ts";
 import { flapping } from "./flapping.ts";
 import { latencyShift } from "./latency_shift.ts";
@@ -14,6 +15,7 @@ import { nodeDown } from "./node_down.ts";
 import { integrity } from "./integrity.ts";
 import { resetTimeout } from "./reset_timeout.ts";
 import { redisFailover } from "./redis_failover.ts";
+import { reloadUnderLoad } from "./reload.ts";
 import { refuseRecover } from "./refuse_recover.ts";
 import { regionOutage } from "./region_outage.ts";
 
@@ -32,4 +34,6 @@ export const SCENARIOS: readonly Scenario[] = [
   latencyShift,
   blackhole,
   flapping,
+  reloadUnderLoad,
+  dnsChange,
 ];
