@@ -70,7 +70,9 @@ Deno.test("a dead tier 0 at start: clients are served by tier 1", async () => {
     using conn = await connectIdentified(address);
     assert.equal(conn.name, "near");
   }
-  assert.equal([...cli.stderr.matchAll(/backend disabled after a failed dial/g)].length, 1);
+  await cli.waitForOutput(/decision kind=disable .*reason="refused: connection refused/);
+  // Found dead once (by a probe or a client's dial), then left alone: no client retries it.
+  assert.ok([...cli.stderr.matchAll(/backend disabled after a failed dial/g)].length <= 1);
 });
 
 Deno.test("64 MiB echoed byte-exact through the sidecar, then a half-close gets the whole reply", async () => {
@@ -145,12 +147,11 @@ Deno.test("a client waits for room when every backend is full, and gets it when 
   await using _cli = cli;
   const first = await connectIdentified(address);
   const second = connectIdentified(address);
-  await waitFor(() => home.accepted === 1, { message: "the first session" });
-  assert.equal(home.accepted, 1, "the second client must wait, not get a backend");
+  second.catch(() => {}); // awaited below; never left dangling if an assertion fails first
+  await cli.waitForOutput(/decision kind=spill .*reason="no eligible backend: 127\.0\.0\.1:\d+ full 1\/1"/);
   first[Symbol.dispose]();
   using waited = await second;
   assert.equal(waited.name, "home");
-  assert.equal(home.accepted, 2);
 });
 
 Deno.test("a client that waits longer than queueTimeout is closed, not left hanging", async () => {

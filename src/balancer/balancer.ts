@@ -229,7 +229,7 @@ export class Balancer {
   #noteServingTier(now: number, previous: number | undefined, backend: Backend | undefined): void {
     const tier = backend?.spec.tier ?? -1;
     const name = (index: number) => this.#config.tiers[index]?.name ?? `tier-${index}`;
-    if (tier >= 0 && previous !== undefined && previous >= 0 && tier < previous) {
+    if (tier >= 0 && previous !== undefined && (previous < 0 || tier < previous)) {
       this.#record(now, "return", `new sessions go to ${name(tier)} again`, backend);
       return;
     }

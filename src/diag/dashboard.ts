@@ -26,6 +26,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   table { width: 100%; border-collapse: collapse; }
   td, th { text-align: left; padding: .25rem .4rem; border-bottom: 1px solid #222a33; vertical-align: top; }
   th { color: var(--muted); font-weight: 500; font-size: .8rem; }
+  td:first-child { white-space: nowrap; }
   .dot { display: inline-block; width: .6rem; height: .6rem; border-radius: 50%; margin-right: .4rem; }
   .eligible .dot { background: var(--ok); } .ineligible .dot { background: var(--bad); } .retired .dot { background: var(--warn); }
   .bar { height: .5rem; background: #222a33; border-radius: 4px; min-width: 5rem; }

@@ -200,6 +200,8 @@ export class RunningFrontend implements AsyncDisposable {
 
   #startLoops(): void {
     const config = this.#config;
+    // Measure latency at once rather than a whole rebalanceDuration later.
+    this.#loops.after(0, () => void this.#rebalance(false));
     this.#loops.every(sweepIntervalMs(config.idleDurationMs), () => this.#closeIdle());
     this.#loops.every(config.rebalanceDurationMs, () => void this.#rebalance());
     this.#loops.every(config.backendPool.maintenanceTimeMs, () => this.#maintain());
@@ -209,11 +211,11 @@ export class RunningFrontend implements AsyncDisposable {
     });
   }
 
-  async #rebalance(): Promise<void> {
+  async #rebalance(refreshNames = true): Promise<void> {
     if (this.#rebalancing) return;
     this.#rebalancing = true;
     try {
-      await this.refreshDiscovery();
+      if (refreshNames) await this.refreshDiscovery();
       const live = this.balancer.pool.backends.filter((b) => !b.recovering);
       await Promise.all(live.map((backend) => this.#probe(backend, "latency")));
       this.balancer.regroupByLatency(this.#deps.clock.now());
