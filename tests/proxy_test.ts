@@ -148,7 +148,9 @@ Deno.test("a client waits for room when every backend is full, and gets it when 
   const first = await connectIdentified(address);
   const second = connectIdentified(address);
   second.catch(() => {}); // awaited below; never left dangling if an assertion fails first
-  await cli.waitForOutput(/decision kind=spill .*reason="no eligible backend: 127\.0\.0\.1:\d+ full 1\/1"/);
+  await cli.waitForOutput(
+    /decision kind=spill .*reason="no eligible backend: 127\.0\.0\.1:\d+ full 1\/1"/,
+  );
   first[Symbol.dispose]();
   using waited = await second;
   assert.equal(waited.name, "home");
