@@ -56,10 +56,10 @@ export interface CpuTimes {
 }
 
 /**
- * The machine's busy and total jiffies from the text of `/proc/stat`. Busy
- * is time charged to processes (user, nice, system): interrupt and softirq
- * time, where loopback TCP is processed, belongs to no process, so counting
- * it would blame the bench's own traffic on others.
+ * The machine's busy and total jiffies from the text of `/proc/stat`: busy
+ * is all but idle, iowait and steal. Interrupt and softirq time count as
+ * busy because, without IRQ time accounting, the kernel also charges the
+ * softirq work done in a process's context (loopback TCP) to that process.
  *
  * @throws {TypeError} when the text has no aggregate `cpu` line
  */
@@ -67,10 +67,12 @@ export function parseCpuTimes(stat: string): CpuTimes {
   const line = stat.split("\n").find((candidate) => candidate.startsWith("cpu "));
   if (line === undefined) throw new TypeError("/proc/stat has no cpu line");
   // user nice system idle iowait irq softirq steal (guest time is already in user).
-  const fields = line.trim().split(/\s+/).slice(1, 9).map(Number);
-  const total = fields.reduce((sum, value) => sum + value, 0);
-  const busy = (fields[0] ?? 0) + (fields[1] ?? 0) + (fields[2] ?? 0);
-  return { busy, total };
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] =
+    line.trim().split(/\s+/).slice(1, 9).map(Number);
+  return {
+    busy: user + nice + system + irq + softirq,
+    total: user + nice + system + idle + iowait + irq + softirq + steal,
+  };
 }
 
 /** The cores' busy share between two readings of `/proc/stat`, 0 to 1. */
@@ -103,6 +105,8 @@ export async function readLoad(): Promise<LoadReading> {
  * The share of all cores that processes other than this one and its reaped
  * children kept busy between two readings, 0 to 1. Assumes /proc/stat and
  * /proc/<pid>/stat count in the same clock ticks (they do on Linux, USER_HZ).
+ * Softirq work done outside any process (in ksoftirqd or on an idle core)
+ * is counted as others', so heavy loopback traffic reads a few percent high.
  */
 export function othersBusyShare(before: LoadReading, after: LoadReading): number {
   const total = after.machine.total - before.machine.total;

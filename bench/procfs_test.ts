@@ -27,9 +27,9 @@ Deno.test("parseCpuTicks() rejects a line that is not a stat line", () => {
   assert.throws(() => parseCpuTicks("1 (x) S 1"), TypeError);
 });
 
-Deno.test("parseCpuTimes() counts process time as busy, not idle, iowait, irq or softirq", () => {
-  const stat = "cpu  100 5 50 800 20 3 2 0 0 0\ncpu0 50 2 25 400 10 1 1 0 0 0\nintr 1\n";
-  assert.deepEqual(parseCpuTimes(stat), { busy: 155, total: 980 });
+Deno.test("parseCpuTimes() counts all but idle, iowait and steal as busy", () => {
+  const stat = "cpu  100 5 50 800 20 3 2 7 0 0\ncpu0 50 2 25 400 10 1 1 0 0 0\nintr 1\n";
+  assert.deepEqual(parseCpuTimes(stat), { busy: 160, total: 987 });
   assert.throws(() => parseCpuTimes("intr 1\n"), TypeError);
 });
 
