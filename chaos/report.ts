@@ -107,9 +107,11 @@ export function renderTimeline(result: ScenarioResult, width = 960): string {
       `<line x1="${mx.toFixed(1)}" y1="${labelY + 2}" x2="${mx.toFixed(1)}" y2="${
         top + lanes.length * laneHeight
       }" stroke="${color}" stroke-dasharray="4 3"/>`,
-      `<text x="${(mx + 3).toFixed(1)}" y="${labelY}" font-size="11" fill="${color}">${
-        escapeHtml(`${mark.label} @${(mark.atMs / 1000).toFixed(2)}s`)
-      }</text>`,
+      `<text x="${
+        (mx > width - 200 ? mx - 3 : mx + 3).toFixed(1)
+      }" y="${labelY}" font-size="11" fill="${color}"${
+        mx > width - 200 ? ' text-anchor="end"' : ""
+      }>${escapeHtml(`${mark.label} @${(mark.atMs / 1000).toFixed(2)}s`)}</text>`,
     );
   });
   const axisY = top + lanes.length * laneHeight + 14;
