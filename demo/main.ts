@@ -1,114 +1,155 @@
 /**
- * `deno task demo`: three simulated regions on loopback, the sidecar in
- * front of them, client load through it, and a storyline: steady state →
- * home region outage → failover → home recovers → clients return home.
- * Exits non-zero if what the storyline expects did not happen.
+ * `deno task demo`: three simulated regions behind Toxiproxy, the real
+ * sidecar (`config/demo.config.ts`) in front of them, clients through it,
+ * and a storyline — steady state → home outage → failover → home recovers
+ * → failback — each step announced and judged. Exits non-zero when a step's
+ * expectations were not met; leaves no process or port behind.
  * @module
  */
 
-import { startSidecar } from "../mod.ts";
-import { startTestServer, type TestServer } from "../src/testing/backends.ts";
-import { connectIdentified } from "../src/testing/client.ts";
+import { parseArgs } from "node:util";
+import { loadConfig } from "../src/config/load.ts";
+import { type RunningCli, startSidecarCli } from "../src/testing/cli.ts";
+import { failures, summaryLine, table } from "./display.ts";
+import { pause, runLoad } from "./load.ts";
+import { startRegions } from "./regions.ts";
+import { judgeStep, schedule, type SessionRecord, STORYLINE } from "./storyline.ts";
 
-const REGIONS = ["home", "near", "far"] as const;
-type Region = (typeof REGIONS)[number];
+const CONFIG = new URL("../config/demo.config.ts", import.meta.url).pathname;
+const HELP = `deno task demo [--duration SECONDS] [--loop] [--workers N]
 
-interface Step {
-  readonly title: string;
-  readonly seconds: number;
-  readonly action?: () => Promise<void>;
-  /** The region every connection of this step should reach. */
-  readonly expect: Region;
-}
+Runs three simulated regions (home, near, far; two nodes each, 1/20/80 ms),
+the sidecar in front of them, and client load, through a storyline:
+steady state → home outage → failover → home recovers → failback.
 
-function say(text: string): void {
-  console.log(`${new Date().toISOString().slice(11, 23)}  ${text}`);
-}
+  --duration SECONDS  length of one pass of the storyline (default 60, at least 40)
+  --loop              repeat the storyline until Ctrl-C
+  --workers N         concurrent clients (default 12)
 
-const servers = new Map<string, TestServer>();
-const startNode = (region: Region, node: number, port = 0) => {
-  const name = `${region}-${node}`;
-  servers.set(name, startTestServer(name, { greeting: name, port }));
-};
-for (const region of REGIONS) for (const node of [1, 2]) startNode(region, node);
-const portOf = (name: string) => servers.get(name)?.port as number;
+Exit code: 0 when every step met its expectations, 1 otherwise, 130 on Ctrl-C.`;
 
-await using sidecar = await startSidecar({
-  gracePeriod: "1s",
-  frontends: [{
-    name: "demo",
-    bindAddress: "127.0.0.1:0",
-    backendPool: {
-      tiers: REGIONS.map((region) => ({
-        name: region,
-        dialFailureTimeout: "1s",
-        targets: [{ hosts: ["127.0.0.1"], port: portOf(`${region}-1`) }, {
-          hosts: ["127.0.0.1"],
-          port: portOf(`${region}-2`),
-        }],
-      })),
-    },
-  }],
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    duration: { type: "string", default: "60" },
+    loop: { type: "boolean", default: false },
+    workers: { type: "string", default: "12" },
+    help: { type: "boolean", short: "h", default: false },
+  },
 });
-const address = sidecar.frontends[0]?.address as string;
-say(`sidecar listening on ${address}; regions: ${REGIONS.join(" → ")} (preference order)`);
-
-const homePorts = [portOf("home-1"), portOf("home-2")];
-const storyline: Step[] = [
-  { title: "steady state: every connection is served by home", seconds: 3, expect: "home" },
-  {
-    title: "home region outage: both home nodes stop",
-    seconds: 4,
-    expect: "near",
-    action: async () => {
-      for (const node of ["home-1", "home-2"]) await servers.get(node)?.close();
-    },
-  },
-  {
-    title: "home recovers: new connections return home",
-    seconds: 4,
-    expect: "home",
-    action: () => {
-      startNode("home", 1, homePorts[0]);
-      startNode("home", 2, homePorts[1]);
-      return Promise.resolve();
-    },
-  },
-];
-
-let failures = 0;
-let unmet = 0;
-for (const step of storyline) {
-  say(`▶ ${step.title}`);
-  await step.action?.();
-  const served = new Map<string, number>();
-  const deadline = Date.now() + step.seconds * 1000;
-  // The first second after a change is for the sidecar to notice it.
-  const settleAt = Date.now() + 1000;
-  let offTarget = 0;
-  while (Date.now() < deadline) {
-    try {
-      using conn = await connectIdentified(address);
-      served.set(conn.name, (served.get(conn.name) ?? 0) + 1);
-      if (Date.now() > settleAt && !conn.name.startsWith(step.expect)) offTarget++;
-    } catch {
-      failures++;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  const counts = [...served].sort().map(([name, count]) => `${name}=${count}`).join(" ");
-  say(`  served: ${counts || "nothing"}; failed connects so far: ${failures}`);
-  if (offTarget > 0) {
-    unmet++;
-    say(`  ✗ expected ${step.expect} after settling, ${offTarget} connection(s) went elsewhere`);
-  } else say(`  ✓ ${step.expect} served every connection`);
+if (values.help) {
+  console.log(HELP);
+  Deno.exit(0);
+}
+const durationMs = Math.max(40, Number(values.duration)) * 1000;
+const workers = Math.max(1, Math.floor(Number(values.workers)));
+if (!Number.isFinite(durationMs) || !Number.isFinite(workers)) {
+  console.error("error: --duration and --workers take numbers (see --help)");
+  Deno.exit(2);
 }
 
-for (const server of servers.values()) await server.close();
-const ok = failures === 0 && unmet === 0;
-say(
-  ok
-    ? "demo finished: failover and return home as expected"
-    : "demo finished: expectations NOT met",
-);
-if (!ok) Deno.exitCode = 1;
+const tty = Deno.stdout.isTerminal();
+const encoder = new TextEncoder();
+let drawnLines = 0;
+const write = (text: string) => Deno.stdout.writeSync(encoder.encode(text));
+const stamp = () => new Date().toISOString().slice(11, 23);
+
+/** Prints a message above the live table (terminal) or as a timestamped line. */
+function say(message: string): void {
+  if (tty && drawnLines > 0) write(`\x1b[${drawnLines}F\x1b[J`);
+  write(`${stamp()}  ${message}\n`);
+  drawnLines = 0;
+}
+
+function draw(records: readonly SessionRecord[], step: string, progress: number): void {
+  if (!tty) return;
+  const lines = table(records, step, progress);
+  write(
+    `${drawnLines > 0 ? `\x1b[${drawnLines}F` : ""}${
+      lines.map((line) => `${line}\x1b[K`).join("\n")
+    }\n`,
+  );
+  drawnLines = lines.length;
+}
+
+const stop = new AbortController();
+let interrupted = false;
+const onInterrupt = () => {
+  interrupted = true;
+  stop.abort();
+};
+Deno.addSignalListener("SIGINT", onInterrupt);
+Deno.addSignalListener("SIGTERM", onInterrupt);
+
+const { config } = await loadConfig(CONFIG);
+const frontend = config.frontends[0];
+if (frontend === undefined) throw new Error(`${CONFIG}: no frontend`);
+await using regions = await startRegions(frontend.backendPool.tiers);
+let cli: RunningCli | undefined;
+let failed = false;
+try {
+  const started = await startSidecarCli(["-c", CONFIG], 1, {
+    permissions: ["--allow-net", `--allow-read=${CONFIG}`],
+  });
+  cli = started.cli;
+  const address = started.addresses[0] as string;
+  const dashboard = /^diagnostics on (\S+)$/m.exec(cli.stdout)?.[1];
+  say(`sidecar listening on ${address}; regions home → near → far (1, 20, 80 ms)`);
+  if (dashboard !== undefined) {
+    say(
+      `dashboard: ${dashboard}  (or: deno run --allow-net main.ts status --diag ${
+        dashboard.slice(7, -1)
+      })`,
+    );
+  }
+
+  const records: SessionRecord[] = [];
+  const load = runLoad(address, workers, records, stop.signal);
+  do {
+    const passStart = Date.now();
+    const bounds = schedule(STORYLINE, durationMs);
+    for (const [index, step] of STORYLINE.entries()) {
+      if (stop.signal.aborted) break;
+      const { start, end } = bounds[index] as { start: number; end: number };
+      const stepStart = passStart + start;
+      say(`▶ ${step.title}`);
+      if (step.action === "home outage") await regions.setRegionUp("home", false);
+      if (step.action === "home recovers") await regions.setRegionUp("home", true);
+      while (Date.now() < passStart + end && !stop.signal.aborted) {
+        draw(records, step.title, (Date.now() - passStart) / durationMs);
+        if (!tty) {
+          if ((Date.now() - stepStart) % 5000 < 250) say(summaryLine(records));
+        }
+        await pause(250, stop.signal);
+      }
+      if (stop.signal.aborted) break;
+      const verdict = judgeStep(step, records, stepStart, passStart + end);
+      failed ||= !verdict.ok;
+      say(`  ${verdict.ok ? "✓" : "✗"} ${verdict.detail}`);
+    }
+  } while (values.loop && !stop.signal.aborted);
+  stop.abort();
+  await load;
+  say(summaryLine(records));
+  if (failures(records) > 0) failed = true;
+} finally {
+  stop.abort();
+  if (cli !== undefined) {
+    cli.kill("SIGTERM");
+    await cli.exited();
+  }
+  Deno.removeSignalListener("SIGINT", onInterrupt);
+  Deno.removeSignalListener("SIGTERM", onInterrupt);
+}
+
+if (interrupted) {
+  say("interrupted; everything stopped");
+  Deno.exitCode = 130;
+} else {
+  say(
+    failed
+      ? "demo finished: expectations NOT met"
+      : "demo finished: failover and failback as expected",
+  );
+  Deno.exitCode = failed ? 1 : 0;
+}

@@ -1,0 +1,79 @@
+/**
+ * The demo's clients: workers that keep opening sessions through the
+ * sidecar, read which node greeted them, ping it for a few seconds, and
+ * record how each session went.
+ * @module
+ */
+
+import { closeQuietly, connectIdentified } from "../src/testing/client.ts";
+import type { SessionRecord } from "./storyline.ts";
+
+const PING = new TextEncoder().encode("ping\n");
+
+/** Runs `workers` clients against `address` until `signal` aborts. */
+export async function runLoad(
+  address: string,
+  workers: number,
+  records: SessionRecord[],
+  signal: AbortSignal,
+): Promise<void> {
+  await Promise.all(Array.from({ length: workers }, () => worker(address, records, signal)));
+}
+
+async function worker(
+  address: string,
+  records: SessionRecord[],
+  signal: AbortSignal,
+): Promise<void> {
+  while (!signal.aborted) {
+    const record: SessionRecord = { startedAt: Date.now(), node: undefined };
+    records.push(record);
+    let conn: Deno.TcpConn | undefined;
+    try {
+      const identified = await connectIdentified(address);
+      conn = identified.conn;
+      (record as { node: string | undefined }).node = identified.name;
+      record.interrupted = !(await hold(conn, 3000 + Math.random() * 4000, signal));
+    } catch {
+      // A failed connect: the record keeps node undefined.
+    } finally {
+      if (conn !== undefined) closeQuietly(conn);
+      record.endedAt = Date.now();
+    }
+    await pause(record.node === undefined ? 200 : 50 + Math.random() * 100, signal);
+  }
+}
+
+/** Pings every 250 ms for `ms`; false when the sidecar ended the session first. */
+async function hold(conn: Deno.TcpConn, ms: number, signal: AbortSignal): Promise<boolean> {
+  const until = Date.now() + ms;
+  const reply = new Uint8Array(PING.length);
+  while (Date.now() < until && !signal.aborted) {
+    try {
+      await conn.write(PING);
+      let got = 0;
+      while (got < reply.length) {
+        const count = await conn.read(reply.subarray(got));
+        if (count === null) return false;
+        got += count;
+      }
+    } catch {
+      return false;
+    }
+    await pause(250, signal);
+  }
+  return true;
+}
+
+/** Waits `ms`, or less when `signal` aborts. */
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
