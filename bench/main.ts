@@ -250,51 +250,47 @@ async function measure(
     case "stream":
       return await measureStream(children, targets, sizes.streamBytes, sizes.streamReps, progress);
     case "rtt-1":
-      return [
-        await measureRoundTrips(
-          children,
-          targets,
-          {
-            id: "rtt-1",
-            title: "round trips, 1 connection",
-            unit: "req/s",
-            load: { connections: 1, requests: sizes.rtt1Requests, keepAlive: true },
-          },
-          sizes.shortReps,
-          progress,
-        ),
-      ];
+      return await measureRoundTrips(
+        children,
+        targets,
+        {
+          id: "rtt-1",
+          title: "round trips, 1 connection",
+          unit: "req/s",
+          load: { connections: 1, requests: sizes.rtt1Requests, keepAlive: true },
+        },
+        sizes.shortReps,
+        progress,
+      );
     case "rtt-50":
-      return [
-        await measureRoundTrips(
-          children,
-          targets,
-          {
-            id: "rtt-50",
-            title: "round trips, 50 connections",
-            unit: "req/s",
-            load: { connections: 50, requests: sizes.rtt50Requests, keepAlive: true },
-          },
-          sizes.shortReps,
-          progress,
-        ),
-      ];
+      return await measureRoundTrips(
+        children,
+        targets,
+        {
+          id: "rtt-50",
+          title: "round trips, 50 connections",
+          unit: "req/s",
+          load: { connections: 50, requests: sizes.rtt50Requests, keepAlive: true },
+        },
+        sizes.shortReps,
+        progress,
+      );
     case "connect":
-      return [
-        await measureRoundTrips(
-          children,
-          targets,
-          {
-            id: "connect",
-            title: "new connections (50 clients)",
-            unit: "conn/s",
-            load: { connections: 50, requests: sizes.connectRequests, keepAlive: false },
-            note: "redis-benchmark -k 0: connect, one PING, close, for every request",
-          },
-          sizes.shortReps,
-          progress,
-        ),
-      ];
+      return await measureRoundTrips(
+        children,
+        targets,
+        {
+          id: "connect",
+          title: "new connections (50 clients)",
+          unit: "conn/s",
+          load: { connections: 50, requests: sizes.connectRequests, keepAlive: false },
+          note: "redis-benchmark -k 0: connect, one PING, close, for every request",
+          cpuTitle: "  proxy CPU per connection",
+          cpuUnit: "CPU-µs/conn",
+        },
+        sizes.shortReps,
+        progress,
+      );
     case "idle-memory":
       return [];
   }
