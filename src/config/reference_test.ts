@@ -1,0 +1,27 @@
+import assert from "node:assert/strict";
+import { referenceRows, withReference } from "./reference.ts";
+
+Deno.test("referenceRows() lists every field with its type and default", () => {
+  const rows = new Map(referenceRows().map((row) => [row.path, row]));
+  assert.deepEqual(rows.get("frontends[].idleDuration"), {
+    path: "frontends[].idleDuration",
+    type: "duration",
+    defaultValue: "`1h0m0s`",
+    meaning: "Close a session with no bytes either way for this long.",
+  });
+  assert.equal(rows.get("frontends[].backendPool.tiers[].targets[].port")?.type, "integer 1–65535");
+  assert.equal(
+    rows.get("frontends[].backendPool.tiers[].disableFor.timeout")?.defaultValue,
+    "2 × dialFailureTimeout",
+  );
+  assert.equal(rows.get("frontends")?.defaultValue, "required");
+});
+
+Deno.test("the README's config reference is the one the schema generates (run `deno task docs`)", async () => {
+  const readme = await Deno.readTextFile(new URL("../../README.md", import.meta.url));
+  assert.equal(
+    readme,
+    withReference(readme),
+    "README.md's config reference is stale: run `deno task docs`",
+  );
+});
