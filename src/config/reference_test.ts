@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { referenceRows, withReference } from "./reference.ts";
+import { REFERENCE_END, REFERENCE_START, referenceRows, withReference } from "./reference.ts";
 
 Deno.test("referenceRows() lists every field with its type and default", () => {
   const rows = new Map(referenceRows().map((row) => [row.path, row]));
