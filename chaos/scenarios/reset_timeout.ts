@@ -12,6 +12,7 @@ import { chaosConfig, tiersFromRegions } from "../sidecar.ts";
 import { clientsFor, endedSessions, regionsFor, sidecarFor, until } from "./_common.ts";
 
 const SESSIONS = 8;
+const RESET_AFTER_MS = 1_000;
 
 export const resetTimeout: Scenario = {
   name: "reset-timeout",
@@ -22,6 +23,20 @@ export const resetTimeout: Scenario = {
     const sidecar = await sidecarFor(context, chaosConfig(tiersFromRegions(regions.list)));
     const clients = clientsFor(context, sidecar);
     const baseline = await sidecar.sockets();
+    const [resetNode, timeoutNode] = regions.get("home").nodes as [
+      typeof regions.list[0]["nodes"][0],
+      typeof regions.list[0]["nodes"][0],
+    ];
+    // Toxiproxy resets (SO_LINGER 0) only connections accepted while a reset_peer exists, so it
+    // goes on first: sessions through that node are reset RESET_AFTER_MS after they send.
+    await context.faults.api.addToxic(resetNode.proxy, {
+      name: "rst",
+      type: "reset_peer",
+      // Upstream, so the greeting still flows; the first bytes sent start the countdown.
+      stream: "upstream",
+      attributes: { timeout: RESET_AFTER_MS },
+    });
+    context.mark(`reset_peer ${RESET_AFTER_MS} ms on ${resetNode.id}`);
     // Long sessions: an echo round every 100 ms for up to 8 s.
     const sessions: Promise<ConnRecord>[] = [];
     for (let i = 0; i < SESSIONS; i++) {
@@ -39,17 +54,6 @@ export const resetTimeout: Scenario = {
       "sessions greeted",
     );
     const peak = await sidecar.sockets();
-    const [resetNode, timeoutNode] = regions.get("home").nodes as [
-      typeof regions.list[0]["nodes"][0],
-      typeof regions.list[0]["nodes"][0],
-    ];
-    await context.faults.api.addToxic(resetNode.proxy, {
-      name: "rst",
-      type: "reset_peer",
-      stream: "downstream",
-      attributes: { timeout: 200 },
-    });
-    context.mark(`reset_peer on ${resetNode.id}`);
     await context.faults.api.addToxic(timeoutNode.proxy, {
       name: "hang",
       type: "timeout",
@@ -82,8 +86,12 @@ export const resetTimeout: Scenario = {
     context.figure("sessions", formatCounts(countByNode(ended)));
     context.figure("ended", formatCounts(endedBy));
     const how = new Map<string, number>();
+    const nodeOf = new Map(regions.get("home").nodes.map((n) => [`${n.host}:${n.port}`, n.id]));
+    let resetSeen = 0;
     for (const line of endedSessions(context, sidecar)) {
-      how.set(line.how, (how.get(line.how) ?? 0) + 1);
+      const node = nodeOf.get(line.backend) ?? line.backend;
+      if (node === resetNode.id && line.how === "error") resetSeen++;
+      how.set(`${node}: ${line.how}`, (how.get(`${node}: ${line.how}`) ?? 0) + 1);
     }
     context.figure("sidecar saw", formatCounts(how));
     context.figure("all ended within ms", lastEndMs);
@@ -95,6 +103,11 @@ export const resetTimeout: Scenario = {
     context.check(
       peak >= baseline + SESSIONS * 2,
       `peak sockets ${peak} < baseline ${baseline} + ${SESSIONS * 2}`,
+    );
+    const onResetNode = ended.filter((r) => r.node === resetNode.id).length;
+    context.check(
+      resetSeen >= onResetNode,
+      `the sidecar saw ${resetSeen} resets for ${onResetNode} sessions on ${resetNode.id}`,
     );
     context.check(sidecar.running, "the sidecar exited");
     context.check(
