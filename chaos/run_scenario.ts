@@ -67,6 +67,8 @@ export async function runScenario(
     problems.push(`cleanup: ${(error as Error).message.split("\n")[0]}`);
   }
   await Deno.remove(dir, { recursive: true }).catch(() => {});
+  const leftover = await childProcesses(Deno.pid);
+  if (leftover.length > 0) problems.push(`left processes behind: ${leftover.join(", ")}`);
   const connections: TimelineConn[] = records.flat().map((r) => ({
     startMs: r.startMs,
     endMs: r.endMs || r.startMs,
@@ -89,4 +91,27 @@ export async function runScenario(
 
 function formatNumber(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(1);
+}
+
+/** Commands of the live child processes of `pid` (Linux /proc; empty elsewhere). */
+export async function childProcesses(pid: number): Promise<string[]> {
+  const found: string[] = [];
+  try {
+    for await (const entry of Deno.readDir("/proc")) {
+      if (!/^\d+$/.test(entry.name)) continue;
+      try {
+        const stat = await Deno.readTextFile(`/proc/${entry.name}/stat`);
+        // "pid (comm) state ppid …" — comm may contain spaces, so split after the last ")".
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        if (fields[0] !== "Z" && Number(fields[1]) === pid) {
+          found.push(`${entry.name} ${stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"))}`);
+        }
+      } catch {
+        // Exited while listing.
+      }
+    }
+  } catch {
+    // No /proc.
+  }
+  return found;
 }
