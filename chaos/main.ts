@@ -19,7 +19,7 @@ import { SCENARIOS } from "./scenarios/mod.ts";
 const USAGE = `usage: deno task chaos [--only NAME[,NAME]] [--report FILE.html] [--list]
 
 Runs the chaos scenarios sequentially and prints one row per scenario.
-Exit codes: 0 all passed, 1 a scenario failed, 2 usage error.
+Exit codes: 0 all passed, 1 a scenario failed, 2 usage error, 130 interrupted.
 Environment: TOXIPROXY_URL=http://127.0.0.1:8474 uses that Toxiproxy instead of ours.`;
 
 async function main(args: string[]): Promise<number> {
@@ -65,9 +65,20 @@ async function main(args: string[]): Promise<number> {
   await using faults = await openFaultServer(Deno.env.get("TOXIPROXY_URL"));
   console.error(`toxiproxy: ${faults.kind} (${await faults.api.version()})`);
   const results: ScenarioResult[] = [];
+  // Ctrl-C or SIGTERM: stop the running scenario so its cleanup stops the sidecar and servers.
+  const interrupt = new AbortController();
+  const onSignal = () => interrupt.abort();
+  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
+  for (const signal of signals) Deno.addSignalListener(signal, onSignal);
+  using _signals = {
+    [Symbol.dispose]: () => {
+      for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
+    },
+  };
   for (const scenario of selected) {
+    if (interrupt.signal.aborted) break;
     console.error(`▶ ${scenario.name}: ${scenario.title}`);
-    const result = await runScenario(scenario, faults);
+    const result = await runScenario(scenario, faults, interrupt.signal);
     results.push(result);
     console.error(
       `  ${result.ok ? "pass" : "FAIL"} in ${(result.durationMs / 1000).toFixed(1)}s${
@@ -88,6 +99,7 @@ async function main(args: string[]): Promise<number> {
     );
     console.log(`report: ${flags.report}`);
   }
+  if (interrupt.signal.aborted) return 130;
   return failed === 0 ? 0 : 1;
 }
 

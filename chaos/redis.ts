@@ -105,12 +105,14 @@ export function redisServer(port: number, dir: string): RedisServer {
 export async function redisCli(
   port: number,
   args: readonly string[],
+  signal?: AbortSignal,
 ): Promise<{ ok: boolean; output: string }> {
   const { code, stdout, stderr } = await new Deno.Command("redis-cli", {
     args: ["-h", "127.0.0.1", "-p", String(port), ...args],
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
+    ...(signal === undefined ? {} : { signal }),
   }).output();
   const output = new TextDecoder().decode(stdout).trim();
   const error = new TextDecoder().decode(stderr).trim();
@@ -125,6 +127,7 @@ export async function redisBenchmark(
   port: number,
   requests: number,
   clients: number,
+  signal?: AbortSignal,
 ): Promise<Map<string, number>> {
   const { stdout } = await new Deno.Command("redis-benchmark", {
     args: [
@@ -141,6 +144,7 @@ export async function redisBenchmark(
       "--csv",
     ],
     stdin: "null",
+    ...(signal === undefined ? {} : { signal }),
     stdout: "piped",
     stderr: "null",
   }).output();

@@ -13,6 +13,7 @@ import type { Mark, Scenario, ScenarioContext, ScenarioResult, TimelineConn } fr
 export async function runScenario(
   scenario: Scenario,
   faults: FaultServer,
+  interrupt?: AbortSignal,
 ): Promise<ScenarioResult> {
   const t0 = Date.now();
   const figures: [string, string][] = [];
@@ -53,6 +54,10 @@ export async function runScenario(
         controller.abort();
         reject(new Error(`timed out after ${scenario.timeoutMs} ms`));
       }, scenario.timeoutMs);
+      interrupt?.addEventListener("abort", () => {
+        controller.abort();
+        reject(new Error("interrupted"));
+      }, { once: true });
     });
     await Promise.race([scenario.run(context), timeout]);
   } catch (error) {

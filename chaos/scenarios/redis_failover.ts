@@ -55,7 +55,7 @@ export const redisFailover: Scenario = {
       const served = Number(reply.split("\n")[1]);
       return served === ports.home ? "home" : served === ports.near ? "near" : undefined;
     };
-    const benchHome = await redisBenchmark(port, 20_000, 10);
+    const benchHome = await redisBenchmark(port, 20_000, 10, context.signal);
     const records: ConnRecord[] = [];
     context.record(records);
     let id = 0;
@@ -95,7 +95,7 @@ export const redisFailover: Scenario = {
     context.mark("home redis stopped");
     await home.stop();
     await pause(1_000, context.signal);
-    const benchNear = await redisBenchmark(port, 20_000, 10);
+    const benchNear = await redisBenchmark(port, 20_000, 10, context.signal);
     await pause(500, context.signal);
     const startMs = context.now();
     await home.start();
