@@ -121,3 +121,68 @@ export const failbackOff: Scenario = {
   timeoutMs: 30_000,
   run: (context) => failbackRun(context, false),
 };
+
+const HOME_ROOM_PER_NODE = 3;
+
+export const failbackCapacity: Scenario = {
+  name: "failback-capacity",
+  title: `failback never moves more than home can take (${HOME_ROOM_PER_NODE} per node)`,
+  timeoutMs: 40_000,
+  async run(context) {
+    const regions = await regionsFor(context, "fbcap", [
+      { name: "home", nodes: 2, latencyMs: 1 },
+      { name: "near", nodes: 2, latencyMs: 20 },
+    ]);
+    const room = HOME_ROOM_PER_NODE * regions.get("home").nodes.length;
+    await regions.setEnabled("home", false);
+    context.mark("home down");
+    const sidecar = await sidecarFor(
+      context,
+      chaosConfig(
+        tiersFromRegions(regions.list, (_, index) => ({
+          dialFailureTimeout: "300ms",
+          ...(index === 0
+            ? { maxBackendConnections: HOME_ROOM_PER_NODE }
+            : { forcePromotionAfter: `${PROMOTE_AFTER_MS}ms` }),
+        })),
+        {},
+        { maintenanceTime: `${TICK_MS}ms`, failback: { maxSessions: 4, maxPercent: 0 } },
+      ),
+    );
+    const clients = clientsFor(context, sidecar);
+    const sticky = stickyClients(clients, SESSIONS);
+    context.cleanup.defer(() => sticky.stop());
+    await until(
+      context,
+      () => sticky.current.filter((c) => c.record.region === "near").length === SESSIONS,
+      5_000,
+      `${SESSIONS} sessions on near`,
+    );
+    const healMs = context.now();
+    await regions.setEnabled("home", true);
+    context.mark("home back", "heal");
+    const homeNow = () => sticky.current.filter((c) => c.record.region === "home").length;
+    await until(context, () => homeNow() >= room, 10_000, `${room} sessions home`).catch(() => {});
+    const filledMs = context.now() - healMs;
+    // Four more ticks: a policy without the capacity check would keep closing near sessions.
+    await pause(4 * TICK_MS, context.signal);
+    const home = homeNow();
+    await sticky.stop();
+    const closes = sidecar.logs("closing session").filter((l) => l.reason === "failback");
+    const ticks = clusters(closes.map((l) => logTimeMs(context, l)), TICK_MS / 3);
+    for (const tick of ticks) context.mark(`${tick.count} moved`, "event", tick.startMs);
+    const bounced = clients.records.slice(SESSIONS).filter((r) => r.region !== "home").length;
+    context.figure("home room", room);
+    context.figure("sessions home/near", `${home}/${SESSIONS - home}`);
+    context.figure("failback closes", closes.length);
+    context.figure("closes per tick", ticks.map((t) => t.count).join(",") || "none");
+    context.figure("reconnects not home", bounced);
+    context.figure("home full after ms", filledMs);
+    context.check(home === room, `${home} sessions home, room for ${room}`);
+    context.check(
+      closes.length === room,
+      `${closes.length} failback closes for ${room} free seats`,
+    );
+    context.check(bounced === 0, `${bounced} moved sessions found home full and went back to near`);
+  },
+};

@@ -5,7 +5,7 @@
 
 import type { Scenario } from "../scenario.ts";
 import { baseline } from "./baseline.ts";
-import { failback, failbackOff } from "./failback.ts";
+import { failback, failbackCapacity, failbackOff } from "./failback.ts";
 import { blackhole } from "./blackhole.ts";
 import { dnsChange } from "./dns_change.ts";
 import { fillSpill } from "./fill_spill.ts";
@@ -31,6 +31,7 @@ export const SCENARIOS: readonly Scenario[] = [
   redisFailover,
   failback,
   failbackOff,
+  failbackCapacity,
   latencyShift,
   blackhole,
   flapping,
