@@ -17,7 +17,7 @@ export interface PumpStats {
 }
 
 /** The small buffer each direction owns (for idle connections, it is all they hold). */
-export const SMALL_BUFFER_SIZE = 2048;
+export const SMALL_BUFFER_SIZE = 512;
 
 /**
  * Copies `from` → `to` until EOF or an error. At EOF it half-closes `to`

@@ -55,7 +55,9 @@ export class Session {
   #lease: Lease | undefined;
   #server: Deno.TcpConn | undefined;
   #endReason: EndReason | undefined;
-  readonly #abort = new AbortController();
+  // Only needed while leasing and dialling; dropped once connected, since
+  // idle sessions are most of a sidecar's memory.
+  #abort: AbortController | undefined = new AbortController();
 
   constructor(id: number, client: Deno.TcpConn, startedAt: number) {
     this.id = id;
@@ -75,7 +77,7 @@ export class Session {
 
   /** Aborts when the session is closed from outside. */
   get signal(): AbortSignal {
-    return this.#abort.signal;
+    return (this.#abort ??= new AbortController()).signal;
   }
 
   /** Whether it has a backend connection (it is past dialling). */
@@ -91,7 +93,7 @@ export class Session {
   /** Ends the session now (idle, drain, failback, shutdown). The first reason sticks. */
   close(reason: EndReason): void {
     this.#endReason ??= reason;
-    this.#abort.abort();
+    this.#abort?.abort();
     closeQuietly(this.client);
     if (this.#server !== undefined) closeQuietly(this.#server);
   }
@@ -104,6 +106,8 @@ export class Session {
         this.#endReason ??= "no backend";
         return;
       }
+      this.#abort = undefined;
+      if (this.#endReason !== undefined) return;
       await this.#copy(deps);
     } catch (error) {
       this.#endReason ??= "error";
