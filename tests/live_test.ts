@@ -10,22 +10,26 @@ import { startTestDnsServer } from "../src/testing/dns_server.ts";
 import { waitFor } from "../src/testing/wait.ts";
 import { startWithConfig } from "./helpers.ts";
 
+/** A one-frontend config whose single tier is `target`, names resolved by `nameServer`. */
+function dnsConfig(nameServer: string, target: unknown, every: string) {
+  return {
+    resolver: { nameServer },
+    frontends: [{
+      bindAddress: "127.0.0.1:0",
+      rebalanceDuration: every,
+      backendPool: { maintenanceTime: every, tiers: [{ targets: [target] }] },
+    }],
+  };
+}
+
 Deno.test("DNS: a name's new answer is used for new sessions and the old address drains", async () => {
   await using a = startTestServer("a", { greeting: "a" });
   await using _b = startTestServer("b", { greeting: "b", hostname: "127.0.0.2", port: a.port });
   await using dns = await startTestDnsServer();
   dns.set("db.test", { A: ["127.0.0.1"] });
-  const { cli, address } = await startWithConfig({
-    resolver: { nameServer: dns.address },
-    frontends: [{
-      bindAddress: "127.0.0.1:0",
-      rebalanceDuration: "100ms",
-      backendPool: {
-        maintenanceTime: "100ms",
-        tiers: [{ targets: [{ hosts: ["db.test"], port: a.port }] }],
-      },
-    }],
-  });
+  const { cli, address } = await startWithConfig(
+    dnsConfig(dns.address, { hosts: ["db.test"], port: a.port }, "100ms"),
+  );
   await using _cli = cli;
   using held = await connectIdentified(address);
   assert.equal(held.name, "a");
@@ -42,14 +46,9 @@ Deno.test("DNS: a failing name server keeps the last good answer", async () => {
   await using a = startTestServer("a", { greeting: "a" });
   await using dns = await startTestDnsServer();
   dns.set("db.test", { A: ["127.0.0.1"] });
-  const { cli, address } = await startWithConfig({
-    resolver: { nameServer: dns.address },
-    frontends: [{
-      bindAddress: "127.0.0.1:0",
-      rebalanceDuration: "50ms",
-      backendPool: { tiers: [{ targets: [{ hosts: ["db.test"], port: a.port }] }] },
-    }],
-  });
+  const { cli, address } = await startWithConfig(
+    dnsConfig(dns.address, { hosts: ["db.test"], port: a.port }, "50ms"),
+  );
   await using _cli = cli;
   dns.failing = true;
   await cli.waitForOutput(/cannot resolve backend name.*kept="last good answer"/);
@@ -65,13 +64,9 @@ Deno.test("DNS: an SRV target expands to the records' hosts and ports", async ()
   dns.set("_db._tcp.test", {
     SRV: [{ target: "node.test", port: a.port }, { target: "node.test", port: b.port }],
   });
-  const { cli, address } = await startWithConfig({
-    resolver: { nameServer: dns.address },
-    frontends: [{
-      bindAddress: "127.0.0.1:0",
-      backendPool: { tiers: [{ targets: [{ srv: "_db._tcp.test" }] }] },
-    }],
-  });
+  const { cli, address } = await startWithConfig(
+    dnsConfig(dns.address, { srv: "_db._tcp.test" }, "10s"),
+  );
   await using _cli = cli;
   const held = [await connectIdentified(address), await connectIdentified(address)];
   try {

@@ -31,6 +31,18 @@ async function echoes(conn: Deno.TcpConn, text: string): Promise<boolean> {
   return new TextDecoder().decode(reply) === text;
 }
 
+/**
+ * A config file in one directory, reached through a symlink in another: the
+ * watcher (on the link's directory) cannot see edits to it.
+ */
+async function configBehindSymlink(config: unknown): Promise<{ real: string; link: string }> {
+  const real = `${await Deno.makeTempDir()}/iaido.json`;
+  const link = `${await Deno.makeTempDir()}/iaido.json`;
+  await Deno.writeTextFile(real, json(config));
+  await Deno.symlink(real, link);
+  return { real, link };
+}
+
 function reloads(stderr: string): number {
   return [...stderr.matchAll(/config reloaded/g)].length;
 }
@@ -90,18 +102,10 @@ Deno.test("reload: a Kubernetes ConfigMap ..data symlink swap is seen", async ()
 Deno.test("reload: SIGHUP reloads at once, even a change no watcher can see", async () => {
   await using a = startTestServer("a", { greeting: "a" });
   await using b = startTestServer("b", { greeting: "b" });
-  const real = await Deno.makeTempDir();
-  const linkDir = await Deno.makeTempDir();
-  await Deno.writeTextFile(`${real}/iaido.json`, json(frontendConfig([tier([a.port])])));
-  await Deno.symlink(`${real}/iaido.json`, `${linkDir}/iaido.json`);
-  const { cli, addresses } = await startSidecarCli([
-    "-c",
-    `${linkDir}/iaido.json`,
-    "--reloadPeriod",
-    "1h",
-  ], 1);
+  const { real, link } = await configBehindSymlink(frontendConfig([tier([a.port])]));
+  const { cli, addresses } = await startSidecarCli(["-c", link, "--reloadPeriod", "1h"], 1);
   await using _cli = cli;
-  await Deno.writeTextFile(`${real}/iaido.json`, json(frontendConfig([tier([b.port])])));
+  await Deno.writeTextFile(real, json(frontendConfig([tier([b.port])])));
   cli.kill("SIGHUP");
   await cli.waitForOutput(/config reloaded .*trigger=signal/);
   using conn = await connectIdentified(addresses[0] as string);
@@ -111,16 +115,13 @@ Deno.test("reload: SIGHUP reloads at once, even a change no watcher can see", as
 Deno.test("reload: polling every --reloadPeriod picks up a change", async () => {
   await using a = startTestServer("a", { greeting: "a" });
   await using b = startTestServer("b", { greeting: "b" });
-  const real = await Deno.makeTempDir();
-  const linkDir = await Deno.makeTempDir();
-  await Deno.writeTextFile(`${real}/iaido.json`, json(frontendConfig([tier([a.port])])));
-  await Deno.symlink(`${real}/iaido.json`, `${linkDir}/iaido.json`);
+  const { real, link } = await configBehindSymlink(frontendConfig([tier([a.port])]));
   const { cli } = await startSidecarCli(
-    ["-c", `${linkDir}/iaido.json`, "--reloadPeriod", "100ms"],
+    ["-c", link, "--reloadPeriod", "100ms"],
     1,
   );
   await using _cli = cli;
-  await Deno.writeTextFile(`${real}/iaido.json`, json(frontendConfig([tier([b.port])])));
+  await Deno.writeTextFile(real, json(frontendConfig([tier([b.port])])));
   await cli.waitForOutput(/config reloaded .*trigger=poll/);
   assert.equal(reloads(cli.stderr), 1, "an unchanged file is not reloaded again");
 });
