@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { ScenarioResult } from "./scenario.ts";
+import { type ScenarioResult, verdict } from "./scenario.ts";
 
 const PALETTE = ["#2b8a3e", "#1971c2", "#e8590c", "#9c36b5", "#c2255c", "#0c8599"];
 const FAILED = "#c92a2a";
@@ -13,7 +13,7 @@ const FAILED = "#c92a2a";
 export function renderTable(results: readonly ScenarioResult[]): string {
   const rows = results.map((r) => [
     r.name,
-    r.ok ? "pass" : "FAIL",
+    verdict(r),
     (r.durationMs / 1000).toFixed(1) + "s",
     r.figures.map(([key, value]) => `${key}=${value}`).join("; ") +
     (r.ok ? "" : ` | ${r.problems.join("; ")}`),
@@ -147,14 +147,18 @@ export function renderReport(
   const summary = results.map((r) =>
     `<tr class="${r.ok ? "ok" : "bad"}"><td><a href="#${escapeHtml(r.name)}">${
       escapeHtml(r.name)
-    }</a></td><td>${r.ok ? "pass" : "FAIL"}</td><td>${(r.durationMs / 1000).toFixed(1)}s</td><td>${
+    }</a></td><td>${verdict(r)}</td><td>${(r.durationMs / 1000).toFixed(1)}s</td><td>${
       r.figures.map(([k, v]) => `${escapeHtml(k)}=<b>${escapeHtml(v)}</b>`).join("; ")
     }</td></tr>`
   ).join("\n");
   const sections = results.map((r) =>
     `<section id="${escapeHtml(r.name)}"><h2>${escapeHtml(r.name)} — ${
       escapeHtml(r.title)
-    } <span class="${r.ok ? "ok" : "bad"}">${r.ok ? "pass" : "FAIL"}</span></h2>
+    } <span class="${r.ok ? "ok" : "bad"}">${verdict(r)}</span></h2>${
+      r.knownIssue === undefined
+        ? ""
+        : `\n<p class="bad">Known sidecar issue: ${escapeHtml(r.knownIssue)}</p>`
+    }
 <ul>${r.figures.map(([k, v]) => `<li>${escapeHtml(k)}: <b>${escapeHtml(v)}</b></li>`).join("")}</ul>
 ${
       r.problems.length === 0

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { escapeHtml, renderReport, renderTable, renderTimeline } from "./report.ts";
-import type { ScenarioResult } from "./scenario.ts";
+import { failsRun, type ScenarioResult, verdict } from "./scenario.ts";
 
 const result = (ok: boolean): ScenarioResult => ({
   name: ok ? "outage" : "broken<x>",
@@ -51,4 +51,14 @@ Deno.test("renderReport() is one self-contained document with escaped text", () 
     escapeHtml(`<a href="x">'&'</a>`),
     "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;",
   );
+});
+
+Deno.test("verdict() marks a failure on a known sidecar issue as known, and it does not fail the run", () => {
+  const known = { ...result(false), knownIssue: "idleFor late" };
+  assert.equal(verdict(known), "known");
+  assert.equal(failsRun(known), false);
+  assert.equal(verdict({ ...result(true), knownIssue: "fixed?" }), "pass*");
+  assert.equal(verdict(result(false)), "FAIL");
+  assert.equal(failsRun(result(false)), true);
+  assert.match(renderTable([known]), /^failback|known/m);
 });

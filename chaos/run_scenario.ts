@@ -85,6 +85,7 @@ export async function runScenario(
     name: scenario.name,
     title: scenario.title,
     ok: problems.length === 0,
+    ...(scenario.knownIssue === undefined ? {} : { knownIssue: scenario.knownIssue }),
     durationMs: Date.now() - t0,
     figures,
     problems,

@@ -186,3 +186,94 @@ export const failbackCapacity: Scenario = {
     context.check(bounced === 0, `${bounced} moved sessions found home full and went back to near`);
   },
 };
+
+const IDLE_FOR_MS = 600;
+
+export const failbackIdle: Scenario = {
+  name: "failback-idle",
+  knownIssue:
+    "idleFor is counted from the idle sweep's first look (every min(idleDuration/4, 5 s)), " +
+    "so idle sessions move up to 5 s late; see chaos/repro/failback_idle_late.ts",
+  title: `failback idleFor ${IDLE_FOR_MS} ms: only idle sessions move, busy ones are left alone`,
+  timeoutMs: 40_000,
+  async run(context) {
+    const regions = await regionsFor(context, "fbidle", [
+      { name: "home", nodes: 2, latencyMs: 1 },
+      { name: "near", nodes: 2, latencyMs: 20 },
+    ]);
+    await regions.setEnabled("home", false);
+    context.mark("home down");
+    const sidecar = await sidecarFor(
+      context,
+      chaosConfig(
+        tiersFromRegions(regions.list, (_, index) => ({
+          dialFailureTimeout: "300ms",
+          ...(index === 1 ? { forcePromotionAfter: `${PROMOTE_AFTER_MS}ms` } : {}),
+        })),
+        {},
+        {
+          maintenanceTime: `${TICK_MS}ms`,
+          failback: { maxSessions: 0, maxPercent: 0, idleFor: `${IDLE_FOR_MS}ms` },
+        },
+      ),
+    );
+    const clients = clientsFor(context, sidecar);
+    const half = SESSIONS / 2;
+    // Busy: an echo every 100 ms for 5 s. Idle: say nothing after the greeting.
+    const busy = Array.from(
+      { length: half },
+      (_, i) =>
+        clients.connection(100 + i, {
+          payloadBytes: 256,
+          rounds: 50,
+          roundGapMs: 100,
+          stallMs: 3_000,
+        }),
+    );
+    context.cleanup.defer(async () => {
+      await Promise.allSettled(busy);
+    });
+    const idle = stickyClients(clients, half);
+    context.cleanup.defer(() => idle.stop());
+    await until(
+      context,
+      () => clients.records.filter((r) => r.region === "near").length >= SESSIONS,
+      5_000,
+      `${SESSIONS} sessions on near`,
+    );
+    const healMs = context.now();
+    await regions.setEnabled("home", true);
+    context.mark("home back", "heal");
+    await until(
+      context,
+      () => idle.current.every((c) => c.record.region === "home"),
+      8_000,
+      "idle sessions home",
+    ).catch(() => {});
+    const idleMovedMs = context.now() - healMs;
+    const busyEnded = await Promise.all(busy);
+    const idleHome = idle.current.filter((c) => c.record.region === "home").length;
+    await idle.stop();
+    const closes = sidecar.logs("closing session").filter((l) => l.reason === "failback");
+    const ticks = clusters(closes.map((l) => logTimeMs(context, l)), TICK_MS / 3);
+    for (const tick of ticks) context.mark(`${tick.count} moved`, "event", tick.startMs);
+    context.figure(
+      "close times after heal ms",
+      closes.map((l) => logTimeMs(context, l) - healMs).join(","),
+    );
+    const busyKept = busyEnded.filter((r) => r.end === "client close" && r.intact).length;
+    context.figure("idle sessions home", `${idleHome}/${half}`);
+    context.figure("idle moved within ms", idleMovedMs);
+    context.figure("busy kept on near, intact", `${busyKept}/${half}`);
+    context.figure("failback closes", closes.length);
+    // Room since the heal (+ recovery probe), then forcePromotionAfter, idleFor, and tick alignment.
+    const boundMs = 300 + PROMOTE_AFTER_MS + IDLE_FOR_MS + 3 * TICK_MS;
+    context.check(
+      idleMovedMs <= boundMs,
+      `idle sessions moved after ${idleMovedMs} ms (bound ${boundMs})`,
+    );
+    context.check(idleHome === half, `${idleHome}/${half} idle sessions moved home`);
+    context.check(busyKept === half, `${half - busyKept} busy sessions were cut`);
+    context.check(closes.length === half, `${closes.length} failback closes, want ${half}`);
+  },
+};

@@ -5,7 +5,7 @@
 
 import type { Scenario } from "../scenario.ts";
 import { baseline } from "./baseline.ts";
-import { failback, failbackCapacity, failbackOff } from "./failback.ts";
+import { failback, failbackCapacity, failbackIdle, failbackOff } from "./failback.ts";
 import { blackhole } from "./blackhole.ts";
 import { dnsChange } from "./dns_change.ts";
 import { fillSpill } from "./fill_spill.ts";
@@ -32,6 +32,7 @@ export const SCENARIOS: readonly Scenario[] = [
   failback,
   failbackOff,
   failbackCapacity,
+  failbackIdle,
   latencyShift,
   blackhole,
   flapping,
