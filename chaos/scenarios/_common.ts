@@ -112,3 +112,17 @@ export function endedSessions(
 export function percent(part: number, whole: number): string {
   return whole === 0 ? "0%" : `${(100 * part / whole).toFixed(1)}%`;
 }
+
+/**
+ * The sidecar's idle socket count: the lowest of several samples over `windowMs`, so a
+ * probe that happens to be open at one instant does not raise the baseline.
+ */
+export async function idleSockets(sidecar: SidecarUnderTest, windowMs = 500): Promise<number> {
+  let lowest = await sidecar.sockets();
+  const end = Date.now() + windowMs;
+  while (Date.now() < end) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    lowest = Math.min(lowest, await sidecar.sockets());
+  }
+  return lowest;
+}

@@ -20,6 +20,7 @@ import {
   background,
   clientsFor,
   endedSessions,
+  idleSockets,
   logTimeMs,
   percent,
   regionsFor,
@@ -52,7 +53,7 @@ export const flapping: Scenario = {
       context,
       chaosConfig(tiersFromRegions(regions.list, () => ({ dialFailureTimeout: "300ms" }))),
     );
-    const baselineSockets = await sidecar.sockets();
+    const baselineSockets = await idleSockets(sidecar);
     const clients = clientsFor(context, sidecar);
     const load = background(
       context,

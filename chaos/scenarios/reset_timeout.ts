@@ -9,7 +9,14 @@ import type { ConnRecord } from "../clients.ts";
 import { countByNode, formatCounts } from "../figures.ts";
 import type { Scenario } from "../scenario.ts";
 import { chaosConfig, tiersFromRegions } from "../sidecar.ts";
-import { clientsFor, endedSessions, regionsFor, sidecarFor, until } from "./_common.ts";
+import {
+  clientsFor,
+  endedSessions,
+  idleSockets,
+  regionsFor,
+  sidecarFor,
+  until,
+} from "./_common.ts";
 
 const SESSIONS = 8;
 const RESET_AFTER_MS = 1_000;
@@ -22,7 +29,7 @@ export const resetTimeout: Scenario = {
     const regions = await regionsFor(context, "reset", [{ name: "home", nodes: 2, latencyMs: 1 }]);
     const sidecar = await sidecarFor(context, chaosConfig(tiersFromRegions(regions.list)));
     const clients = clientsFor(context, sidecar);
-    const baseline = await sidecar.sockets();
+    const baseline = await idleSockets(sidecar);
     const [resetNode, timeoutNode] = regions.get("home").nodes as [
       typeof regions.list[0]["nodes"][0],
       typeof regions.list[0]["nodes"][0],
