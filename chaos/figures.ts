@@ -153,3 +153,21 @@ export function sessionsEnded(lines: readonly LogLine[], how?: string): LogLine[
     line.msg === "session ended" && (how === undefined || line.how === how)
   );
 }
+
+/**
+ * Splits records around a fault injected between `fromMs` and `toMs` (the API call): those
+ * open at that moment (`inFlight`, may be cut — the backend had already accepted them) and
+ * the rest, which the sidecar should have served without error.
+ */
+export function splitByFault<T extends Pick<ConnRecord, "startMs" | "endMs">>(
+  records: readonly T[],
+  fromMs: number,
+  toMs: number,
+): { inFlight: T[]; others: T[] } {
+  const inFlight: T[] = [];
+  const others: T[] = [];
+  for (const record of records) {
+    (record.startMs <= toMs && record.endMs >= fromMs ? inFlight : others).push(record);
+  }
+  return { inFlight, others };
+}

@@ -8,6 +8,7 @@ import {
   peakRate,
   perBucket,
   settledAfter,
+  splitByFault,
   startedBetween,
   timeToFirst,
 } from "./figures.ts";
@@ -60,4 +61,16 @@ Deno.test("perBucket(), peakRate() and median() summarise rates", () => {
   assert.equal(median([3, 1, 2]), 2);
   assert.equal(median([4, 1, 2, 3]), 2.5);
   assert.equal(median([]), undefined);
+});
+
+Deno.test("splitByFault() sets apart connections open while the fault was injected", () => {
+  const records = [
+    { startMs: 0, endMs: 90 },
+    { startMs: 95, endMs: 101 },
+    { startMs: 104, endMs: 130 },
+    { startMs: 106, endMs: 120 },
+  ];
+  const { inFlight, others } = splitByFault(records, 100, 105);
+  assert.deepEqual(inFlight.map((r) => r.startMs), [95, 104]);
+  assert.deepEqual(others.map((r) => r.startMs), [0, 106]);
 });
