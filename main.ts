@@ -107,6 +107,7 @@ async function run(command: Extract<Command, { kind: "run" }>): Promise<number> 
       return;
     }
     log.warn("second signal during shutdown: exiting now", { signal });
+    log.flush();
     Deno.exit(EXIT.runtime);
   });
   announce(new Set());

@@ -9,6 +9,7 @@
 
 import { parseArgs } from "node:util";
 import { loadConfig } from "../src/config/load.ts";
+import { RECOMMENDED_V8_FLAGS } from "../src/runtime/deno_flags.ts";
 import { type RunningCli, startSidecarCli } from "../src/testing/cli.ts";
 import { failures, summaryLine, table } from "./display.ts";
 import { pause, runLoad } from "./load.ts";
@@ -89,7 +90,7 @@ let cli: RunningCli | undefined;
 let failed = false;
 try {
   const started = await startSidecarCli(["-c", CONFIG], 1, {
-    permissions: ["--allow-net", `--allow-read=${CONFIG}`],
+    permissions: [RECOMMENDED_V8_FLAGS, "--allow-net", `--allow-read=${CONFIG}`],
   });
   cli = started.cli;
   const address = started.addresses[0] as string;

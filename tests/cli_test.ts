@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import denoJson from "../deno.json" with { type: "json" };
 import { startTestServer } from "../src/testing/backends.ts";
+import { RECOMMENDED_V8_FLAGS } from "../src/runtime/deno_flags.ts";
 import { runCli, startSidecarCli } from "../src/testing/cli.ts";
 import { connectIdentified } from "../src/testing/client.ts";
 import { frontendConfig, tier, writeConfig } from "./helpers.ts";
@@ -177,12 +178,19 @@ Deno.test("the README's least-privilege command runs a YAML config and proxies",
   const dir = file.slice(0, file.lastIndexOf("/"));
   const { cli, addresses } = await startSidecarCli(["-c", "iaido.yaml"], 1, {
     cwd: dir,
-    permissions: ["--allow-net", "--allow-read=iaido.yaml"],
+    permissions: [RECOMMENDED_V8_FLAGS, "--allow-net", "--allow-read=iaido.yaml"],
   });
   await using _cli = cli;
   using conn = await connectIdentified(addresses[0] as string);
   assert.equal(conn.name, "home");
   assert.doesNotMatch(cli.stderr, /NotCapable|permission/i);
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  assert.ok(
+    readme.includes(
+      `deno run ${RECOMMENDED_V8_FLAGS} --allow-net --allow-read=iaido.yaml main.ts -c iaido.yaml`,
+    ),
+    "this is the README's command",
+  );
 });
 
 Deno.test("a TS config runs with only --allow-read for the config file", async () => {

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { RECOMMENDED_V8_FLAGS } from "../../src/runtime/deno_flags.ts";
 import type { Children } from "../process.ts";
 import type { ProxiedBackend, RunningProxy } from "./haproxy.ts";
 
@@ -52,11 +53,15 @@ export interface SidecarRunOptions {
   readonly denoFlags?: readonly string[];
 }
 
-/** The CLI arguments of `deno` to run the sidecar on `configFile`. */
+/**
+ * The CLI arguments of `deno` to run the sidecar on `configFile`: the
+ * README's command (least privilege plus the recommended V8 flags).
+ */
 export function sidecarArgs(configFile: string, options: SidecarRunOptions): string[] {
   const { logLevel, main = SIDECAR_MAIN, denoFlags = [] } = options;
   return [
     "run",
+    RECOMMENDED_V8_FLAGS,
     ...denoFlags,
     "--allow-net",
     `--allow-read=${configFile}`,

@@ -32,15 +32,16 @@ Deno.test("sidecarArgs() grants only the network and the config file", () => {
   ]);
 });
 
-Deno.test("sidecarArgs() puts variant flags before the permissions and the entry point", () => {
+Deno.test("sidecarArgs() runs the README's command, variant flags before the permissions", () => {
   const args = sidecarArgs("/c.json", {
     logLevel: "info",
     main: "/tmp/v/main.ts",
-    denoFlags: ["--v8-flags=--max-semi-space-size=1"],
+    denoFlags: ["--cpu-prof"],
   });
-  assert.deepEqual(args.slice(0, 5), [
+  assert.deepEqual(args.slice(0, 6), [
     "run",
     "--v8-flags=--max-semi-space-size=1",
+    "--cpu-prof",
     "--allow-net",
     "--allow-read=/c.json",
     "/tmp/v/main.ts",

@@ -191,9 +191,6 @@ const IDLE_FOR_MS = 600;
 
 export const failbackIdle: Scenario = {
   name: "failback-idle",
-  knownIssue:
-    "idleFor is counted from the idle sweep's first look (every min(idleDuration/4, 5 s)), " +
-    "so idle sessions move up to 5 s late; see chaos/repro/failback_idle_late.ts",
   title: `failback idleFor ${IDLE_FOR_MS} ms: only idle sessions move, busy ones are left alone`,
   timeoutMs: 40_000,
   async run(context) {

@@ -16,6 +16,8 @@ export interface Logger {
   info(message: string, fields?: Fields): void;
   warn(message: string, fields?: Fields): void;
   error(message: string, fields?: Fields): void;
+  /** Writes out lines still buffered (before an abrupt exit). */
+  flush(): void;
 }
 
 const RANK: Readonly<Record<Level, number>> = { debug: 0, info: 1, warn: 2, error: 3 };
@@ -26,7 +28,7 @@ export interface LoggerOptions {
   readonly level?: Level;
   /** `text` for people, `json` for log pipelines. @default "text" */
   readonly format?: "text" | "json";
-  /** Receives each formatted line (without newline). @default write to stderr */
+  /** Receives each formatted line (without newline). @default buffered writes to stderr */
   readonly write?: (line: string) => void;
   /** The time source for timestamps. @default Date.now */
   readonly now?: () => number;
@@ -34,10 +36,11 @@ export interface LoggerOptions {
 
 /** Makes a logger that formats each line and hands it to `write`. */
 export function createLogger(options: LoggerOptions = {}): Logger {
+  const stderr = options.write === undefined ? new BufferedStderr() : undefined;
   const {
     level = "info",
     format = "text",
-    write = writeStderr,
+    write = (line: string) => stderr?.write(line),
     now = Date.now,
   } = options;
   const emit = (lineLevel: Level, message: string, fields: Fields = {}) => {
@@ -54,6 +57,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     info: (message, fields) => emit("info", message, fields),
     warn: (message, fields) => emit("warn", message, fields),
     error: (message, fields) => emit("error", message, fields),
+    flush: () => stderr?.flush(),
   };
 }
 
@@ -63,6 +67,7 @@ export const silentLogger: Logger = {
   info: () => {},
   warn: () => {},
   error: () => {},
+  flush: () => {},
 };
 
 function formatText(time: string, level: Level, message: string, fields: Fields): string {
@@ -77,10 +82,34 @@ function formatText(time: string, level: Level, message: string, fields: Fields)
 
 const encoder = new TextEncoder();
 
-function writeStderr(line: string): void {
-  try {
-    Deno.stderr.writeSync(encoder.encode(`${line}\n`));
-  } catch {
-    // stderr closed: nothing better to do with a log line.
+/**
+ * Lines gathered and written to stderr once per event-loop turn: one write
+ * per burst instead of one syscall per line (the access log is written for
+ * every session, on the connection hot path).
+ */
+class BufferedStderr {
+  #lines: string[] = [];
+  #scheduled = false;
+
+  write(line: string): void {
+    this.#lines.push(line);
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setTimeout(() => this.flush(), 0);
+  }
+
+  flush(): void {
+    this.#scheduled = false;
+    if (this.#lines.length === 0) return;
+    const text = `${this.#lines.join("\n")}\n`;
+    this.#lines = [];
+    try {
+      const bytes = encoder.encode(text);
+      for (let written = 0; written < bytes.length;) {
+        written += Deno.stderr.writeSync(bytes.subarray(written));
+      }
+    } catch {
+      // stderr closed: nothing better to do with log lines.
+    }
   }
 }

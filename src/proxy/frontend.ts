@@ -314,7 +314,7 @@ export class RunningFrontend implements AsyncDisposable {
         id: session.id,
         backendKey: backend.key,
         tier: backend.spec.tier,
-        idleMs: this.#idle.idleFor(session, now),
+        idleMs: this.#idle.observe(session, now),
       });
     }
     for (const closure of this.balancer.maintain(now, views, this.#deps.rng)) {

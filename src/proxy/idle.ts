@@ -14,22 +14,22 @@ export class IdleTracker<T extends Active> {
   readonly #seen = new WeakMap<T, { activity: number; since: number }>();
 
   /**
-   * Whether `item` has shown no activity for at least `idleMs` at `now`.
-   * The first observation starts its clock.
+   * Looks at `item` now; returns how long it has shown no activity. The
+   * first look starts its clock, so the answer is exact to within the time
+   * between looks.
    */
-  isIdle(item: T, now: number, idleMs: number): boolean {
+  observe(item: T, now: number): number {
     const last = this.#seen.get(item);
     if (last === undefined || last.activity !== item.activity) {
       this.#seen.set(item, { activity: item.activity, since: now });
-      return false;
+      return 0;
     }
-    return now - last.since >= idleMs;
+    return now - last.since;
   }
 
-  /** How long `item` has shown no activity, as of its last observation. */
-  idleFor(item: T, now: number): number {
-    const last = this.#seen.get(item);
-    return last === undefined || last.activity !== item.activity ? 0 : now - last.since;
+  /** Whether `item` has shown no activity for at least `idleMs` at `now` (see `observe`). */
+  isIdle(item: T, now: number, idleMs: number): boolean {
+    return this.observe(item, now) >= idleMs;
   }
 }
 

@@ -10,6 +10,7 @@ Deno.test("IdleTracker reports idle only after no activity for the whole limit",
   assert.equal(tracker.isIdle(session, 150, 100), false);
   assert.equal(tracker.isIdle(session, 249, 100), false);
   assert.equal(tracker.isIdle(session, 250, 100), true);
+  assert.equal(tracker.observe(session, 300), 150);
 });
 
 Deno.test("sweepIntervalMs() stays within a quarter of the limit and between 10ms and 5s", () => {

@@ -54,12 +54,11 @@ export async function startTestDnsServer(): Promise<TestDnsServer> {
   const port = (socket.address() as { port: number }).port;
   let closed: Promise<void> | undefined;
   const close = () => closed ??= new Promise<void>((resolve) => socket.close(() => resolve()));
-  return Object.assign(server, {
+  // defineProperty, not Object.assign: assign would copy the getter's value once.
+  Object.defineProperty(server, "queries", { get: () => queries });
+  return Object.assign(server as typeof server & { readonly queries: number }, {
     address: `127.0.0.1:${port}`,
     port,
-    get queries() {
-      return queries;
-    },
     set(name: string, records: DnsRecords | undefined) {
       const key = normalize(name);
       if (records === undefined) zone.delete(key);
