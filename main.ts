@@ -65,12 +65,13 @@ async function showStatus(diag: string): Promise<number> {
 async function run(command: Extract<Command, { kind: "run" }>): Promise<number> {
   const log = createLogger({ format: command.logFormat, level: command.logLevel });
   const { config, text, input } = await loadConfig(command.file);
-  let reloader: ConfigReloader | undefined;
+  // The reloader needs the sidecar and diagnostics need the reloader's status.
+  const reload: { reloader?: ConfigReloader } = {};
   const sidecar = await launchSidecar(config, {
     log,
     version: VERSION,
     configInput: input,
-    reloadStatus: () => reloader?.status,
+    reloadStatus: () => reload.reloader?.status,
   });
   const announce = (addresses: ReadonlySet<string>) => {
     for (const frontend of sidecar.frontends) {
@@ -79,7 +80,7 @@ async function run(command: Extract<Command, { kind: "run" }>): Promise<number> 
       log.info("frontend listening", { frontend: frontend.name, address: frontend.address });
     }
   };
-  reloader = new ConfigReloader({
+  const reloader = new ConfigReloader({
     file: command.file,
     initialText: text,
     pollMs: command.reloadPeriodMs,
@@ -96,6 +97,7 @@ async function run(command: Extract<Command, { kind: "run" }>): Promise<number> 
       });
     },
   });
+  reload.reloader = reloader;
   // Signal handlers go in before "listening on": a supervisor may signal as soon as it reads it.
   reloader.start();
   const stop = Promise.withResolvers<Deno.Signal>();
