@@ -13,6 +13,7 @@ import { startWithConfig } from "./helpers.ts";
 /** A one-frontend config whose single tier is `target`, names resolved by `nameServer`. */
 function dnsConfig(nameServer: string, target: unknown, every: string) {
   return {
+    diagAddr: "127.0.0.1:0",
     resolver: { nameServer },
     frontends: [{
       bindAddress: "127.0.0.1:0",
@@ -52,6 +53,17 @@ Deno.test("DNS: a failing name server keeps the last good answer", async () => {
   await using _cli = cli;
   dns.failing = true;
   await cli.waitForOutput(/cannot resolve backend name.*kept="last good answer"/);
+  const [, diag] = await cli.waitForOutput(/^diagnostics on http:\/\/(\S+)\/$/m) as unknown as [
+    string,
+    string,
+  ];
+  const status = await (await fetch(`http://${diag}/statusz`)).json();
+  assert.deepEqual(
+    status.frontends[0].unresolvedNames.map((
+      n: { name: string; keptLastGood: boolean },
+    ) => [n.name, n.keptLastGood]),
+    [["db.test", true]],
+  );
   using conn = await connectIdentified(address);
   assert.equal(conn.name, "a");
 });

@@ -209,3 +209,19 @@ Deno.test("SIGTERM: sessions still open after gracePeriod are closed, and the ex
   assert.match(cli.stderr, /grace period over: closed sessions/);
   assert.match(cli.stderr, /how=shutdown/);
 });
+
+Deno.test("SIGTERM twice: the second signal exits at once with 1, without waiting for gracePeriod", async () => {
+  await using echo = startTestServer("echo", { greeting: "echo" });
+  const { cli, address } = await startWithConfig(
+    frontendConfig([tier([echo.port])], {}, { gracePeriod: "1m" }),
+  );
+  await using _cli = cli;
+  using _open = await connectIdentified(address);
+  cli.kill("SIGTERM");
+  await cli.waitForOutput(/shutting down/);
+  const started = Date.now();
+  cli.kill("SIGTERM");
+  assert.equal(await cli.exited(), 1);
+  assert.ok(Date.now() - started < 10_000, "it did not wait for the 1 minute grace period");
+  assert.match(cli.stderr, /second signal during shutdown: exiting now/);
+});

@@ -24,6 +24,13 @@ export function formatStatusTable(status: Status, decisions = 10): string {
         frontend.ready ? "ready" : "NOT READY"
       }`,
     );
+    for (const name of frontend.unresolvedNames ?? []) {
+      lines.push(
+        `  ${name.name} does not resolve since ${name.since}: ${name.error}${
+          name.keptLastGood ? " (using its last good answer)" : ""
+        }`,
+      );
+    }
     for (const tier of frontend.tiers) {
       lines.push(`  tier ${tier.index} ${tier.name}`);
       const rows = tier.backends.map((backend) => [

@@ -64,6 +64,13 @@ export interface FrontendStatus {
   readonly endings: Readonly<Record<string, number>>;
   /** Whether some backend can take a new session now. */
   readonly ready: boolean;
+  /** Names that fail to resolve (DNS), and whether their last good answer is still used. */
+  readonly unresolvedNames: readonly {
+    readonly name: string;
+    readonly error: string;
+    readonly since: string;
+    readonly keptLastGood: boolean;
+  }[];
   readonly tiers: readonly TierStatus[];
 }
 
@@ -166,6 +173,12 @@ function frontendStatus(frontend: RunningFrontend, now: number): FrontendStatus 
     sessionsAccepted: frontend.stats.sessionsAccepted,
     endings: Object.fromEntries(frontend.stats.endings),
     ready: live.some((backend) => backend.ineligibility(now) === undefined),
+    unresolvedNames: [...frontend.discovery.failing].map(([name, failure]) => ({
+      name,
+      error: failure.error,
+      since: new Date(failure.since).toISOString(),
+      keptLastGood: failure.keptLastGood,
+    })),
     tiers,
   };
 }

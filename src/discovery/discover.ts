@@ -30,18 +30,33 @@ export function namesOf(tiers: readonly Tier[]): { hosts: string[]; srv: string[
   };
 }
 
+/** A name that failed to resolve, for status pages. */
+export interface NameFailure {
+  readonly error: string;
+  /** When it started failing (ms). */
+  readonly since: number;
+  /** Whether its last good answer is still in use. */
+  readonly keptLastGood: boolean;
+}
+
 /** Keeps the last good answer of every name between refreshes. */
 export class Discovery {
   #hosts = new Map<string, readonly string[]>();
   #srv = new Map<string, readonly SrvEndpoint[]>();
+  #failing = new Map<string, NameFailure>();
 
   /** The answers as of the last refresh. */
   get answers(): Answers {
     return { hosts: this.#hosts, srv: this.#srv };
   }
 
-  /** Resolves every name of `tiers` again, concurrently. */
-  async refresh(tiers: readonly Tier[], resolver: Resolver): Promise<Refresh> {
+  /** Names failing to resolve as of the last refresh. */
+  get failing(): ReadonlyMap<string, NameFailure> {
+    return this.#failing;
+  }
+
+  /** Resolves every name of `tiers` again, concurrently; `now` dates new failures. */
+  async refresh(tiers: readonly Tier[], resolver: Resolver, now = 0): Promise<Refresh> {
     const names = namesOf(tiers);
     const failures = new Map<string, string>();
     const [hosts, srv] = await Promise.all([
@@ -50,6 +65,15 @@ export class Discovery {
     ]);
     this.#hosts = hosts;
     this.#srv = srv;
+    const failing = new Map<string, NameFailure>();
+    for (const [name, error] of failures) {
+      failing.set(name, {
+        error,
+        since: this.#failing.get(name)?.since ?? now,
+        keptLastGood: hosts.has(name) || srv.has(name),
+      });
+    }
+    this.#failing = failing;
     return { answers: this.answers, failures };
   }
 }

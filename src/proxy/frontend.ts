@@ -148,7 +148,11 @@ export class RunningFrontend implements AsyncDisposable {
   /** Resolves every name again and applies the answers to the pool. */
   async refreshDiscovery(initial = false): Promise<void> {
     const tiers = this.#config.backendPool.tiers;
-    const { answers, failures } = await this.discovery.refresh(tiers, this.#deps.resolver);
+    const { answers, failures } = await this.discovery.refresh(
+      tiers,
+      this.#deps.resolver,
+      this.#deps.clock.now(),
+    );
     let neverResolved = false;
     for (const [name, error] of failures) {
       const kept = answers.hosts.has(name) || answers.srv.has(name);
