@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import { startTestServer } from "../src/testing/backends.ts";
 import { connectIdentified } from "../src/testing/client.ts";
-import { frontendConfig, startWithConfig, tier } from "./helpers.ts";
+import { startHomeNearWithDiagnostics } from "./helpers.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 
@@ -24,18 +24,8 @@ Deno.test({
     }
     const home = startTestServer("home", { greeting: "home" });
     await using near = startTestServer("near", { greeting: "near" });
-    const { cli, address } = await startWithConfig(
-      frontendConfig([tier([home.port], { name: "home" }), tier([near.port], { name: "near" })], {
-        name: "db",
-      }, {
-        diagAddr: "127.0.0.1:0",
-      }),
-    );
+    const { cli, address, diag } = await startHomeNearWithDiagnostics(home.port, near.port);
     await using _cli = cli;
-    const [, diag] = await cli.waitForOutput(/^diagnostics on http:\/\/(\S+)\/$/m) as unknown as [
-      string,
-      string,
-    ];
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [

@@ -10,24 +10,16 @@ import { connectIdentified } from "../src/testing/client.ts";
 import { waitFor } from "../src/testing/wait.ts";
 import type { Status } from "../src/diag/status.ts";
 import { parseExposition } from "../src/diag/exposition_parse.ts";
-import { frontendConfig, startWithConfig, tier } from "./helpers.ts";
+import { startHomeNearWithDiagnostics } from "./helpers.ts";
 
 Deno.test("diagnostics over HTTP and `iaido status` follow a failover", async () => {
   const home = startTestServer("home", { greeting: "home" });
   await using near = startTestServer("near", { greeting: "near" });
-  const { cli, address } = await startWithConfig(
-    frontendConfig([tier([home.port], { name: "home" }), tier([near.port], { name: "near" })], {
-      name: "db",
-    }, {
-      diagAddr: "127.0.0.1:0",
-    }),
-    ["--log-format", "json"],
-  );
+  const { cli, address, diag } = await startHomeNearWithDiagnostics(home.port, near.port, [
+    "--log-format",
+    "json",
+  ]);
   await using _cli = cli;
-  const [, diag] = await cli.waitForOutput(/^diagnostics on http:\/\/(\S+)\/$/m) as unknown as [
-    string,
-    string,
-  ];
   const health = await fetch(`http://${diag}/healthz`);
   assert.equal(await health.text(), "ok\n");
   {

@@ -41,3 +41,22 @@ export async function startWithConfig(
   const { cli, addresses } = await startSidecarCli(["-c", file, ...extraArgs], 1);
   return { cli, address: addresses[0] as string };
 }
+
+/**
+ * Starts the CLI on a home → near config for frontend "db", with
+ * diagnostics on; returns the CLI, the frontend and the diagnostics address.
+ */
+export async function startHomeNearWithDiagnostics(
+  homePort: number,
+  nearPort: number,
+  extraArgs: readonly string[] = [],
+): Promise<{ cli: RunningCli; address: string; diag: string }> {
+  const config = frontendConfig(
+    [tier([homePort], { name: "home" }), tier([nearPort], { name: "near" })],
+    { name: "db" },
+    { diagAddr: "127.0.0.1:0" },
+  );
+  const { cli, address } = await startWithConfig(config, extraArgs);
+  const match = await cli.waitForOutput(/^diagnostics on http:\/\/(\S+)\/$/m);
+  return { cli, address, diag: match[1] as string };
+}

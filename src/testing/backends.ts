@@ -45,6 +45,7 @@ export function startTestServer(name: string, options: TestServerOptions = {}): 
   const serve = async (conn: Deno.Conn) => {
     const buffer = new Uint8Array(64 * 1024);
     try {
+      (conn as Deno.TcpConn).setNoDelay(true);
       if (greeting !== undefined) await conn.write(greeting);
       while (true) {
         const count = await conn.read(buffer);
