@@ -55,3 +55,34 @@ export function startDiagServer(
     },
   };
 }
+
+/** The diagnostics server of the config in force: started, moved when `diagAddr` changes, closed. */
+export class DiagEndpoint implements AsyncDisposable {
+  readonly #handler: (request: Request) => Response;
+  readonly #log: Logger;
+  #server: DiagServer | undefined;
+  #diagAddr = "";
+
+  constructor(handler: (request: Request) => Response, log: Logger) {
+    this.#handler = handler;
+    this.#log = log;
+  }
+
+  /** The bound address, while serving. */
+  get address(): string | undefined {
+    return this.#server?.address;
+  }
+
+  /** Serves on `diagAddr` ("" stops serving); throws when it cannot bind. */
+  async moveTo(diagAddr: string): Promise<void> {
+    if (diagAddr === this.#diagAddr && (diagAddr === "") === (this.#server === undefined)) return;
+    await this.#server?.[Symbol.asyncDispose]();
+    this.#server = undefined;
+    this.#diagAddr = diagAddr;
+    if (diagAddr !== "") this.#server = startDiagServer(diagAddr, this.#handler, this.#log);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.moveTo("");
+  }
+}

@@ -15,7 +15,7 @@ import {
   systemResolver,
 } from "../discovery/resolve.ts";
 import { createDiagHandler } from "../diag/handler.ts";
-import { type DiagServer, startDiagServer } from "../diag/server.ts";
+import { DiagEndpoint } from "../diag/server.ts";
 import { createDiagSource } from "../diag/source.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import { BufferPool } from "../proxy/buffer_pool.ts";
@@ -106,12 +106,9 @@ export async function launchSidecar(
     reloadStatus: options.reloadStatus ?? (() => undefined),
     configInput: () => configInput,
   }));
-  let diag: DiagServer | undefined;
-  const serveDiag = (diagAddr: string) => {
-    diag = diagAddr === "" ? undefined : startDiagServer(diagAddr, diagHandler, log);
-  };
+  const diag = new DiagEndpoint(diagHandler, log);
   try {
-    serveDiag(config.diagAddr);
+    await diag.moveTo(config.diagAddr);
   } catch (error) {
     await supervisor.shutdown(0);
     throw new ListenError(
@@ -128,7 +125,7 @@ export async function launchSidecar(
         opts.graceMs ?? supervisor.config.gracePeriodMs,
         opts.force,
       );
-      await diag?.[Symbol.asyncDispose]();
+      await diag[Symbol.asyncDispose]();
       return result;
     })();
     return stopping;
@@ -140,28 +137,21 @@ export async function launchSidecar(
     supervisor,
     decisions,
     get diagAddress() {
-      return diag?.address;
+      return diag.address;
     },
     diagHandler,
     async apply(next: Config, input?: unknown) {
       const previousResolver = resolver.current;
       if (options.resolver === undefined) resolver.current = resolverFor(next);
       try {
-        const previousDiagAddr = supervisor.config.diagAddr;
         const result = await supervisor.apply(next);
         configInput = input ?? configInput;
-        if (next.diagAddr !== previousDiagAddr) {
-          await diag?.[Symbol.asyncDispose]();
-          try {
-            serveDiag(next.diagAddr);
-          } catch (error) {
-            diag = undefined;
-            log.error("diagnostics: cannot listen on the new diagAddr", {
-              diagAddr: next.diagAddr,
-              error: (error as Error).message,
-            });
-          }
-        }
+        await diag.moveTo(next.diagAddr).catch((error) =>
+          log.error("diagnostics: cannot listen on the new diagAddr", {
+            diagAddr: next.diagAddr,
+            error: (error as Error).message,
+          })
+        );
         decisions.record({
           at: clock.now(),
           kind: "reload",
