@@ -110,8 +110,11 @@ export class Session {
       if (this.#endReason !== undefined) return;
       await this.#copy(deps);
     } catch (error) {
-      this.#endReason ??= "error";
-      deps.log.warn("session failed", { session: this.id, error: (error as Error).message });
+      // Closed from outside (shutdown, drain) while dialling: not a failure.
+      if (this.#endReason === undefined) {
+        this.#endReason = "error";
+        deps.log.warn("session failed", { session: this.id, error: (error as Error).message });
+      }
     } finally {
       this.close(this.#endReason ?? "error");
       this.#lease?.release();
