@@ -68,6 +68,21 @@ Deno.test("DNS: a failing name server keeps the last good answer", async () => {
   assert.equal(conn.name, "a");
 });
 
+Deno.test("DNS: a name that never resolved is tried again after disableFor.dns, not a rebalanceDuration later", async () => {
+  await using a = startTestServer("a", { greeting: "a" });
+  await using dns = await startTestDnsServer();
+  const config = dnsConfig(dns.address, { hosts: ["late.test"], port: a.port }, "1h");
+  (config.frontends[0]?.backendPool.tiers[0] as Record<string, unknown>).disableFor = {
+    dns: "100ms",
+  };
+  const { cli, address } = await startWithConfig(config);
+  await using _cli = cli;
+  await cli.waitForOutput(/cannot resolve backend name.*kept=nothing/);
+  dns.set("late.test", { A: ["127.0.0.1"] });
+  using conn = await connectIdentified(address);
+  assert.equal(conn.name, "a");
+});
+
 Deno.test("DNS: an SRV target expands to the records' hosts and ports", async () => {
   await using a = startTestServer("a", { greeting: "a" });
   await using b = startTestServer("b", { greeting: "b" });

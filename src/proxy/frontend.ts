@@ -79,6 +79,7 @@ export class RunningFrontend implements AsyncDisposable {
   readonly #closing = new Set<number>();
   readonly #stopProbes = new AbortController();
   #rebalancing = false;
+  #dnsRetry: (() => void) | undefined;
   #nextSessionId = 1;
 
   private constructor(config: Frontend, deps: FrontendDeps, listener: Deno.TcpListener) {
@@ -140,8 +141,9 @@ export class RunningFrontend implements AsyncDisposable {
   async update(config: Frontend): Promise<void> {
     this.#config = config;
     this.balancer.configure(config.backendPool);
-    await this.refreshDiscovery();
     this.#loops.clear();
+    this.#dnsRetry = undefined;
+    await this.refreshDiscovery();
     this.#startLoops();
   }
 
@@ -166,9 +168,13 @@ export class RunningFrontend implements AsyncDisposable {
     }
     this.balancer.applyAnswers(answers, this.#deps.clock.now(), initial);
     this.#admission.wakeAll();
-    if (neverResolved) {
+    // One pending retry at most: every refresh would otherwise start a chain of its own.
+    if (neverResolved && this.#dnsRetry === undefined) {
       const retryMs = Math.min(...tiers.map((tier) => tier.disableFor.dnsMs));
-      this.#loops.after(retryMs, () => void this.refreshDiscovery());
+      this.#dnsRetry = this.#loops.after(retryMs, () => {
+        this.#dnsRetry = undefined;
+        void this.refreshDiscovery();
+      });
     }
   }
 
