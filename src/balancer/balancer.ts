@@ -70,6 +70,8 @@ export class Balancer {
         backend.health = state;
       }
     }
+    // Health state lives on a removed backend (for status) but is not kept for it.
+    for (const backend of diff.removed) this.#health.delete(backend.key);
     if (!initial) {
       for (const backend of diff.added) {
         this.#record(now, "discovery", `joined ${backend.spec.tierName}`, backend);
