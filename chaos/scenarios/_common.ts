@@ -7,10 +7,16 @@
 
 import type { ConfigInput } from "../../mod.ts";
 import { waitFor } from "../../src/testing/wait.ts";
-import { ClientRecorder } from "../clients.ts";
+import { ClientRecorder, runWorkers } from "../clients.ts";
 import { type Regions, type RegionSpec, startRegions } from "../regions.ts";
 import type { ScenarioContext } from "../scenario.ts";
-import { type LogLine, type SidecarUnderTest, startSidecarUnderTest } from "../sidecar.ts";
+import {
+  chaosConfig,
+  type LogLine,
+  type SidecarUnderTest,
+  startSidecarUnderTest,
+  tiersFromRegions,
+} from "../sidecar.ts";
 
 /** home 1 ms, near 20 ms, far 80 ms: the default map. */
 export const THREE_REGIONS: readonly RegionSpec[] = [
@@ -83,6 +89,27 @@ export function background(
   };
   context.cleanup.defer(stop);
   return { stop };
+}
+
+/**
+ * The sidecar over `regions` (tiers in region order, 500 ms dial timeout)
+ * with `workers` clients exchanging 4 KiB payloads in the background.
+ */
+export async function sidecarUnderLoad(
+  context: ScenarioContext,
+  regions: Regions,
+  workers: number,
+): Promise<{ sidecar: SidecarUnderTest; clients: ClientRecorder; load: Load }> {
+  const sidecar = await sidecarFor(
+    context,
+    chaosConfig(tiersFromRegions(regions.list, () => ({ dialFailureTimeout: "500ms" }))),
+  );
+  const clients = clientsFor(context, sidecar);
+  const load = background(
+    context,
+    (signal) => runWorkers(clients, workers, signal, { payloadBytes: 4096, pauseMs: 20 }),
+  );
+  return { sidecar, clients, load };
 }
 
 /** The scenario time (ms since t0) of a sidecar log line's own timestamp. */

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { pause, runWorkers } from "../clients.ts";
+import { pause } from "../clients.ts";
 import {
   connectErrors,
   countByNode,
@@ -14,8 +14,7 @@ import {
   startedBetween,
 } from "../figures.ts";
 import type { Scenario } from "../scenario.ts";
-import { chaosConfig, tiersFromRegions } from "../sidecar.ts";
-import { background, clientsFor, regionsFor, sidecarFor } from "./_common.ts";
+import { regionsFor, sidecarUnderLoad } from "./_common.ts";
 
 export const nodeDown: Scenario = {
   name: "node-down",
@@ -26,15 +25,7 @@ export const nodeDown: Scenario = {
       { name: "home", nodes: 3, latencyMs: 1 },
       { name: "near", nodes: 2, latencyMs: 20 },
     ]);
-    const sidecar = await sidecarFor(
-      context,
-      chaosConfig(tiersFromRegions(regions.list, () => ({ dialFailureTimeout: "500ms" }))),
-    );
-    const clients = clientsFor(context, sidecar);
-    const load = background(
-      context,
-      (signal) => runWorkers(clients, 4, signal, { payloadBytes: 4096, pauseMs: 20 }),
-    );
+    const { clients, load } = await sidecarUnderLoad(context, regions, 4);
     await pause(1_500, context.signal);
     const down = regions.get("home").nodes[0]!;
     const faultMs = context.now();

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { pause, runWorkers } from "../clients.ts";
+import { pause } from "../clients.ts";
 import {
   connectErrors,
   countByRegion,
@@ -13,8 +13,7 @@ import {
   startedBetween,
 } from "../figures.ts";
 import type { Scenario } from "../scenario.ts";
-import { chaosConfig, tiersFromRegions } from "../sidecar.ts";
-import { background, clientsFor, regionsFor, sidecarFor } from "./_common.ts";
+import { regionsFor, sidecarUnderLoad } from "./_common.ts";
 
 export const refuseRecover: Scenario = {
   name: "refuse-recover",
@@ -24,15 +23,7 @@ export const refuseRecover: Scenario = {
     const regions = await regionsFor(context, "refuse");
     await regions.setEnabled("home", false);
     context.mark("home refusing");
-    const sidecar = await sidecarFor(
-      context,
-      chaosConfig(tiersFromRegions(regions.list, () => ({ dialFailureTimeout: "500ms" }))),
-    );
-    const clients = clientsFor(context, sidecar);
-    const load = background(
-      context,
-      (signal) => runWorkers(clients, 3, signal, { payloadBytes: 4096, pauseMs: 20 }),
-    );
+    const { clients, load } = await sidecarUnderLoad(context, regions, 3);
     await pause(2_000, context.signal);
     const healMs = context.now();
     await regions.setEnabled("home", true);

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { pause, runWorkers } from "../clients.ts";
+import { pause } from "../clients.ts";
 import {
   connectErrors,
   countByRegion,
@@ -14,8 +14,7 @@ import {
   timeToFirst,
 } from "../figures.ts";
 import type { Scenario } from "../scenario.ts";
-import { chaosConfig, tiersFromRegions } from "../sidecar.ts";
-import { background, clientsFor, regionsFor, sidecarFor } from "./_common.ts";
+import { regionsFor, sidecarUnderLoad } from "./_common.ts";
 
 export const regionOutage: Scenario = {
   name: "region-outage",
@@ -23,15 +22,7 @@ export const regionOutage: Scenario = {
   timeoutMs: 30_000,
   async run(context) {
     const regions = await regionsFor(context, "outage");
-    const sidecar = await sidecarFor(
-      context,
-      chaosConfig(tiersFromRegions(regions.list, () => ({ dialFailureTimeout: "500ms" }))),
-    );
-    const clients = clientsFor(context, sidecar);
-    const load = background(
-      context,
-      (signal) => runWorkers(clients, 4, signal, { payloadBytes: 4096, pauseMs: 20 }),
-    );
+    const { clients, load } = await sidecarUnderLoad(context, regions, 4);
     await pause(1_500, context.signal);
     const faultMs = context.now();
     context.mark("home disabled");
