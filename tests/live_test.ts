@@ -169,7 +169,12 @@ Deno.test("failback: sessions on a worse tier are moved home once home has had r
       Math.min(...ended) >= 250,
       `moved after ${Math.min(...ended)}ms, before forcePromotionAfter`,
     );
-    assert.equal([...cli.stderr.matchAll(/closing session.*reason=failback/g)].length, 4);
+    await waitFor(
+      () => [...cli.stderr.matchAll(/closing session.*reason=failback/g)].length === 4,
+      {
+        message: "4 failback closes logged",
+      },
+    );
     const spread = Math.max(...ended) - Math.min(...ended);
     assert.ok(
       spread >= 50,

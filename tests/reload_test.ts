@@ -245,7 +245,10 @@ Deno.test("reload: disabling a target, or lowering maxBackendConnections, drains
     await waitFor(() => a.open === 1 && b.open === 0, {
       message: "a down to 1 session and b to none",
     });
-    assert.equal([...cli.stderr.matchAll(/how=drain/g)].length, 3);
+    await waitFor(() => [...cli.stderr.matchAll(/how=drain/g)].length === 3, {
+      message: "3 sessions logged as drained",
+    });
+    assert.equal([...cli.stderr.matchAll(/how=drain/g)].length, 3, "and no more");
   } finally {
     for (const conn of held) conn[Symbol.dispose]();
   }
