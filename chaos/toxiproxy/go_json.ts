@@ -212,61 +212,58 @@ export function fieldsOf(value: JsonValue): (name: string) => JsonValue | undefi
   };
 }
 
-/** Reads a string field; `null`/absent gives undefined. */
-export function stringField(
-  get: (name: string) => JsonValue | undefined,
+/** A field reader: `null`/absent gives undefined, a value `convert` refuses is Go's type error. */
+type FieldGetter = (name: string) => JsonValue | undefined;
+
+function readField<T>(
+  get: FieldGetter,
   name: string,
   goStruct: string,
-): string | undefined {
+  goType: string,
+  convert: (value: JsonValue) => T | undefined,
+): T | undefined {
   const v = get(name);
   if (v === undefined) return undefined;
-  if (v.kind !== "string") throw typeError(v, `${goStruct}.${name}`, "string");
-  return v.value;
+  const converted = convert(v);
+  if (converted === undefined) throw typeError(v, `${goStruct}.${name}`, goType);
+  return converted;
+}
+
+/** Reads a string field; `null`/absent gives undefined. */
+export function stringField(get: FieldGetter, name: string, goStruct: string): string | undefined {
+  return readField(
+    get,
+    name,
+    goStruct,
+    "string",
+    (v) => (v.kind === "string" ? v.value : undefined),
+  );
 }
 
 /** Reads a bool field; `null`/absent gives undefined. */
-export function boolField(
-  get: (name: string) => JsonValue | undefined,
-  name: string,
-  goStruct: string,
-): boolean | undefined {
-  const v = get(name);
-  if (v === undefined) return undefined;
-  if (v.kind !== "bool") throw typeError(v, `${goStruct}.${name}`, "bool");
-  return v.value;
+export function boolField(get: FieldGetter, name: string, goStruct: string): boolean | undefined {
+  return readField(get, name, goStruct, "bool", (v) => (v.kind === "bool" ? v.value : undefined));
 }
 
 /** Reads a float32 field; the value is rounded to float32 and kept as its shortest decimal. */
-export function float32Field(
-  get: (name: string) => JsonValue | undefined,
-  name: string,
-  goStruct: string,
-): number | undefined {
-  const v = get(name);
-  if (v === undefined) return undefined;
-  if (v.kind !== "number") throw typeError(v, `${goStruct}.${name}`, "float32");
-  const f = Math.fround(Number(v.text));
-  if (!Number.isFinite(f)) throw typeError(v, `${goStruct}.${name}`, "float32");
-  return shortestFloat32(f);
+export function float32Field(get: FieldGetter, name: string, goStruct: string): number | undefined {
+  return readField(get, name, goStruct, "float32", (v) => {
+    if (v.kind !== "number") return undefined;
+    const f = Math.fround(Number(v.text));
+    return Number.isFinite(f) ? shortestFloat32(f) : undefined;
+  });
 }
 
 /**
  * Reads an integer field. Refuses fractions and exponents like Go; values
  * beyond ±2^53 are refused too, as a JS number cannot keep them exact.
  */
-export function intField(
-  get: (name: string) => JsonValue | undefined,
-  name: string,
-  goStruct: string,
-): number | undefined {
-  const v = get(name);
-  if (v === undefined) return undefined;
-  if (v.kind !== "number" || !/^-?[0-9]+$/.test(v.text)) {
-    throw typeError(v, `${goStruct}.${name}`, "int64");
-  }
-  const n = Number(v.text);
-  if (!Number.isSafeInteger(n)) throw typeError(v, `${goStruct}.${name}`, "int64");
-  return n;
+export function intField(get: FieldGetter, name: string, goStruct: string): number | undefined {
+  return readField(get, name, goStruct, "int64", (v) => {
+    if (v.kind !== "number" || !/^-?[0-9]+$/.test(v.text)) return undefined;
+    const n = Number(v.text);
+    return Number.isSafeInteger(n) ? n : undefined;
+  });
 }
 
 /** The float32 `f` as the shortest decimal that reads back as the same float32 (Go prints it so). */

@@ -6,6 +6,8 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { refusedPort } from "../../src/testing/backends.ts";
+import { waitFor as waitUntil } from "../../src/testing/wait.ts";
 
 /** An upstream TCP server on 127.0.0.1:0 that closes every connection it accepted on close. */
 export interface Upstream extends AsyncDisposable {
@@ -158,17 +160,13 @@ export function readToEnd(conn: Deno.Conn, deadlineMs = 5000): Promise<ReadEnd> 
   );
 }
 
-/** Polls `condition` until it holds, or fails after `timeoutMs`. */
+/** Polls `condition` until it holds, or fails after `timeoutMs` (the project's `waitFor`). */
 export async function waitFor(
   condition: () => boolean | Promise<boolean>,
   message: string,
   timeoutMs = 3000,
 ): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await condition())) {
-    if (performance.now() > deadline) assert.fail(`timed out waiting for: ${message}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await waitUntil(condition, { timeoutMs, intervalMs: 5, message });
 }
 
 /** Connects to 127.0.0.1:port. */
@@ -193,12 +191,7 @@ export function portOf(listen: string): number {
 }
 
 /** A port that was free a moment ago (bound on 0, then released). */
-export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
+export const freePort = refusedPort;
 
 /** A JSON API reply. */
 export interface ApiReply {
