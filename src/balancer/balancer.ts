@@ -106,7 +106,7 @@ export class Balancer {
       : kind === "timeout"
       ? disableFor.timeoutMs
       : disableFor.otherMs;
-    const wasEligible = backend.ineligibility(now) === undefined;
+    const wasEligible = backend.isEligible(now);
     this.pool.disable(backend, kind, message, now, durationMs);
     if (wasEligible) {
       this.#record(now, "disable", `${kind}: ${message}; disabled for ${durationMs}ms`, backend);
@@ -137,7 +137,7 @@ export class Balancer {
       return false;
     }
     if (!result.ok) {
-      if (purpose === "recovery" || backend.ineligibility(now) === undefined) {
+      if (purpose === "recovery" || backend.isEligible(now)) {
         this.dialFailed(backend, result.kind, result.message, now);
       }
       return false;
@@ -195,7 +195,7 @@ export class Balancer {
         maxConnections: b.spec.maxConnections,
         retired: false,
         configDisabled: b.spec.configDisabled,
-        room: b.ineligibility(now) !== undefined
+        room: !b.isEligible(now)
           ? 0
           : b.spec.maxConnections === 0
           ? Infinity

@@ -172,7 +172,7 @@ function frontendStatus(frontend: RunningFrontend, now: number): FrontendStatus 
     waitingClients: frontend.waiting,
     sessionsAccepted: frontend.stats.sessionsAccepted,
     endings: Object.fromEntries(frontend.stats.endings),
-    ready: live.some((backend) => backend.ineligibility(now) === undefined),
+    ready: live.some((backend) => backend.isEligible(now)),
     unresolvedNames: [...frontend.discovery.failing].map(([name, failure]) => ({
       name,
       error: failure.error,

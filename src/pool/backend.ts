@@ -91,6 +91,15 @@ export class Backend {
   }
 
   /**
+   * Whether it can take a new session at `now`: the pick's test, which
+   * builds no strings (see `ineligibility` for the reason in words).
+   */
+  isEligible(now: number): boolean {
+    return !this.spec.configDisabled && this.health?.status !== "down" && !this.isDisabledAt(now) &&
+      !this.recovering && this.hasRoom();
+  }
+
+  /**
    * Why it cannot take a new session at `now`, in plain words, or
    * undefined when it can.
    */

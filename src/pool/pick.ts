@@ -20,7 +20,7 @@ export function pickBackend(
 ): Backend | undefined {
   let best: Backend[] = [];
   for (const backend of backends) {
-    if (backend.ineligibility(now) !== undefined) continue;
+    if (!backend.isEligible(now)) continue;
     const order = best.length === 0 ? -1 : compare(backend, best[0] as Backend);
     if (order > 0) continue;
     if (order < 0) best = [];

@@ -129,3 +129,25 @@ Deno.test("apply() retires a removed backend with sessions until they end, and r
   pool.pruneRetired();
   assert.deepEqual(pool.retired, []);
 });
+
+Deno.test("isEligible() agrees with ineligibility() in every state", () => {
+  const pool = new Pool();
+  pool.apply([spec(1, 0, 1), spec(2, 0, 0, true)]);
+  const [full, disabledInConfig] = pool.backends;
+  assert.ok(full && disabledInConfig);
+  const agree = (now: number) => {
+    for (const backend of pool.backends) {
+      assert.equal(backend.isEligible(now), backend.ineligibility(now) === undefined, backend.key);
+    }
+  };
+  agree(0);
+  const lease = pool.acquire(0);
+  agree(0);
+  lease?.release();
+  pool.disable(full, "refused", "connection refused", 0, 100);
+  agree(50);
+  agree(100);
+  pool.recovered(full);
+  full.health = { status: "down", lastResult: "timeout" };
+  agree(200);
+});
