@@ -5,7 +5,6 @@
  *
  * @module
  */
-import assert from "node:assert/strict";
 import { refusedPort } from "../../src/testing/backends.ts";
 import { waitFor as waitUntil } from "../../src/testing/wait.ts";
 
