@@ -4,7 +4,7 @@
  * @module
  */
 
-import { startToxiproxy } from "./toxiproxy/mod.ts";
+import { startToxiproxy } from "../toxiproxy/mod.ts";
 import { ToxiproxyClient } from "./toxiproxy_client.ts";
 
 /** A Toxiproxy to use for one scenario, and how to let go of it. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ClientRecorder } from "./clients.ts";
 import { startRegions } from "./regions.ts";
-import { startToxiproxy } from "./toxiproxy/mod.ts";
+import { startToxiproxy } from "../toxiproxy/mod.ts";
 import { ToxiproxyApiError, ToxiproxyClient } from "./toxiproxy_client.ts";
 
 Deno.test("regions: nodes greet through their proxies; a disabled region refuses", async () => {

@@ -6,7 +6,7 @@
  */
 
 import { ToxiproxyClient } from "../chaos/toxiproxy_client.ts";
-import { startToxiproxy, type ToxiproxyServer } from "../chaos/toxiproxy/mod.ts";
+import { startToxiproxy, type ToxiproxyServer } from "../toxiproxy/mod.ts";
 import type { Tier } from "../src/config/types.ts";
 import { startTestServer, type TestServer } from "../src/testing/backends.ts";
 import type { Region } from "./storyline.ts";

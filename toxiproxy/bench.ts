@@ -3,7 +3,7 @@
  * performance targets: with no toxics a proxied hop adds < 300 µs, and a
  * 100 ms latency toxic still lets ≥ 100 MB/s through.
  *
- * Run: `deno run --allow-net chaos/toxiproxy/bench.ts [--mb 512] [--trips 5000]`
+ * Run: `deno run --allow-net toxiproxy/bench.ts [--mb 512] [--trips 5000]`
  *
  * Everything binds 127.0.0.1:0 and runs in this one process (server, upstream
  * and client share the event loop, which is the pessimistic case).

@@ -66,7 +66,7 @@ export class Metrics {
       lines.push(
         "# HELP go_build_info Build information about the main binary.",
         "# TYPE go_build_info gauge",
-        'go_build_info{checksum="",path="iaido/chaos/toxiproxy",version="(devel)"} 1',
+        'go_build_info{checksum="",path="iaido/toxiproxy",version="(devel)"} 1',
         "# HELP go_memstats_heap_alloc_bytes Number of heap bytes allocated and still in use.",
         "# TYPE go_memstats_heap_alloc_bytes gauge",
         `go_memstats_heap_alloc_bytes ${memory.heapUsed}`,
