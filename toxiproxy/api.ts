@@ -1,3 +1,9 @@
+/**
+ * The Toxiproxy 2.12 HTTP API as a `(Request) => Promise<Response>` over a
+ * proxy registry: routes, status codes, JSON shapes and error texts.
+ * @module
+ */
+
 import {
   boolField,
   fieldsOf,

@@ -1,3 +1,9 @@
+/**
+ * Tests of the HTTP API without a socket: routes, status codes, bodies and
+ * error texts against Toxiproxy 2.12, on a fake network.
+ * @module
+ */
+
 import assert from "node:assert/strict";
 import { createToxiproxyApp, type ToxiproxyApp, type ToxiproxyAppOptions } from "./app.ts";
 import { createFakeNetwork, type FakeNetwork } from "./test_fake_network.ts";

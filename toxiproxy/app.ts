@@ -1,3 +1,9 @@
+/**
+ * Wires a Toxiproxy without an HTTP listener: the proxy registry, the
+ * metrics and the API handler over them.
+ * @module
+ */
+
 import { createApiHandler, TOXIPROXY_VERSION } from "./api.ts";
 import { type Log, silentLog } from "./log.ts";
 import { Metrics } from "./metrics.ts";

@@ -1,3 +1,9 @@
+/**
+ * The bounded queues between a link's reader, its toxic stages and its
+ * writer: chunks stamped with their read time, and the END marker.
+ * @module
+ */
+
 /** A chunk of bytes read from a socket, stamped with the time it was read. */
 export interface Chunk {
   /** The bytes; never reused once queued. */

@@ -1,3 +1,8 @@
+/**
+ * Tests of the chunk queue: order, capacity and waking a waiting reader.
+ * @module
+ */
+
 import assert from "node:assert/strict";
 import { ChunkQueue, END } from "./chunk_queue.ts";
 

@@ -1,3 +1,9 @@
+/**
+ * The server's command line, read the way Go's `flag` package reads it
+ * (`-port 8474`, `--port=8474`, `-proxy-metrics`), and its usage text.
+ * @module
+ */
+
 /** The parsed command line of the server. */
 export interface ServerFlags {
   readonly host: string;

@@ -1,3 +1,9 @@
+/**
+ * Tests of flag parsing and of `main.ts` run as a subprocess: flags, exit
+ * codes, the startup line and `-config`.
+ * @module
+ */
+
 import assert from "node:assert/strict";
 import { parseFlags, UsageError } from "./cli.ts";
 import { api, echo, startUpstream, waitFor } from "./test_util.ts";

@@ -1,3 +1,9 @@
+/**
+ * End-to-end tests over real sockets: the API started with
+ * `startToxiproxy`, bytes through a proxy, toxics on live connections.
+ * @module
+ */
+
 import assert from "node:assert/strict";
 import { startToxiproxy } from "./start_toxiproxy.ts";
 import {

@@ -3,6 +3,7 @@
  * Toxiproxy API shows it: only the first value of a body counts, numbers keep
  * their text (so `1.5` can be refused for an integer), keys match
  * case-insensitively, and strings escape `<`, `>` and `&`.
+ * @module
  */
 
 /** A parsed JSON value; numbers keep their source text. */

@@ -1,3 +1,9 @@
+/**
+ * Tests of the Go-like JSON reader: first value only, error texts, integer
+ * and float32 fields, case-insensitive keys, string escapes.
+ * @module
+ */
+
 import assert from "node:assert/strict";
 import {
   fieldsOf,

@@ -1,3 +1,9 @@
+/**
+ * One proxied connection: two directions, each a reader, a chain of toxic
+ * stages and a writer, torn down together as Toxiproxy does.
+ * @module
+ */
+
 import type net from "node:net";
 import { ChunkQueue, END } from "./chunk_queue.ts";
 import { Stage } from "./stage.ts";

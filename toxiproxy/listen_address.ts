@@ -1,3 +1,9 @@
+/**
+ * Listen and upstream addresses as Go's `net` package splits, joins,
+ * resolves and prints them, with its error wording.
+ * @module
+ */
+
 import { isIP } from "node:net";
 
 /** A listen or upstream address that cannot be split, worded like Go's net package. */

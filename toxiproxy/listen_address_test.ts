@@ -1,3 +1,9 @@
+/**
+ * Tests of address splitting, joining, resolving and the bound-address
+ * form Toxiproxy reports.
+ * @module
+ */
+
 import assert from "node:assert/strict";
 import {
   AddressError,

@@ -1,3 +1,9 @@
+/**
+ * Log levels as Toxiproxy's `LOG_LEVEL` names them, and the log function the
+ * server reports proxy events through.
+ * @module
+ */
+
 /** Log levels, lowest first, as Toxiproxy's LOG_LEVEL names them. */
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "panic"] as const;
 

@@ -1,3 +1,9 @@
+/**
+ * `/metrics` in Prometheus text: per-proxy byte counters added when a
+ * connection direction ends, and a few runtime gauges.
+ * @module
+ */
+
 import type { StreamDirection } from "./toxic_config.ts";
 
 /** The labels of a proxy byte counter. */

@@ -1,3 +1,8 @@
+/**
+ * Tests of the Prometheus text for proxy counters and runtime gauges.
+ * @module
+ */
+
 import assert from "node:assert/strict";
 import { Metrics } from "./metrics.ts";
 

@@ -1,3 +1,9 @@
+/**
+ * Sockets for the proxies over `node:net` (a `Deno.Conn` cannot send an
+ * RST): listen, dial, and name lookups, behind a small interface.
+ * @module
+ */
+
 import { lookup as dnsLookup } from "node:dns/promises";
 import net from "node:net";
 import type { Lookup } from "./listen_address.ts";

@@ -1,3 +1,9 @@
+/**
+ * Tests that the npm `toxiproxy-node-client` drives this server: every call
+ * it makes, and the errors it raises.
+ * @module
+ */
+
 import assert from "node:assert/strict";
 import { type Proxy as ClientProxy, Toxiproxy, ToxiproxyError } from "toxiproxy-node-client";
 import { startToxiproxy } from "./start_toxiproxy.ts";

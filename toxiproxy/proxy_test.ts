@@ -1,3 +1,9 @@
+/**
+ * Tests of proxy behaviour over real sockets: bytes intact, upstream down,
+ * disable and enable, listen changes, populate over live proxies.
+ * @module
+ */
+
 import assert from "node:assert/strict";
 import { startToxiproxy } from "./start_toxiproxy.ts";
 import {

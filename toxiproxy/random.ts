@@ -1,4 +1,9 @@
 /**
+ * A seeded random source for `-seed`, so toxicity and jitter draws repeat.
+ * @module
+ */
+
+/**
  * A seeded generator of numbers in [0, 1) (mulberry32), for `-seed`;
  * not for anything secret.
  */

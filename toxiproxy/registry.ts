@@ -1,3 +1,9 @@
+/**
+ * The proxies by name and every API operation on them (create, populate,
+ * update, delete, reset, toxics), with Toxiproxy's checks and messages.
+ * @module
+ */
+
 import { resolveAddress } from "./listen_address.ts";
 import { TcpProxy, type TcpProxyDeps } from "./tcp_proxy.ts";
 import type { Attributes, ToxicType } from "./stage.ts";

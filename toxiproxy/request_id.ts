@@ -1,3 +1,8 @@
+/**
+ * Request ids for `X-Toxiproxy-Request-Id`, shaped like Toxiproxy's xids.
+ * @module
+ */
+
 const ALPHABET = "0123456789abcdefghijklmnopqrstuv";
 
 /**

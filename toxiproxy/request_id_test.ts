@@ -1,3 +1,8 @@
+/**
+ * Tests of the request ids: shape, uniqueness and time order.
+ * @module
+ */
+
 import assert from "node:assert/strict";
 import { createRequestIdGenerator } from "./request_id.ts";
 

@@ -1,3 +1,10 @@
+/**
+ * A toxic's run loop on one connection direction: reads from its input
+ * queue, writes to its output, and can be interrupted and restarted with
+ * new attributes without losing a chunk.
+ * @module
+ */
+
 import { type Chunk, type ChunkQueue, END, type QueueItem } from "./chunk_queue.ts";
 
 export { END };

@@ -1,3 +1,9 @@
+/**
+ * Tests of the stage loop: interrupts, restarts, toxicity draws and state
+ * that survives an update.
+ * @module
+ */
+
 import assert from "node:assert/strict";
 import { type Chunk, ChunkQueue, END, type QueueItem } from "./chunk_queue.ts";
 import { Stage, type StageToxic } from "./stage.ts";

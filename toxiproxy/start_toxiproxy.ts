@@ -1,3 +1,9 @@
+/**
+ * Starts the Toxiproxy HTTP API on a socket (`Deno.serve`) in front of the
+ * app, and closes both together.
+ * @module
+ */
+
 import { createToxiproxyApp } from "./app.ts";
 import type { Log } from "./log.ts";
 

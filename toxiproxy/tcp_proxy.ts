@@ -1,3 +1,9 @@
+/**
+ * One proxy: its listener, its live links, its two toxic chains, and
+ * listen-address normalisation like Toxiproxy's.
+ * @module
+ */
+
 import type net from "node:net";
 import { type DirectionTotals, Link } from "./link.ts";
 import {

@@ -1,3 +1,9 @@
+/**
+ * A toxic as stored and shown by the API: name, stream as supplied, the
+ * normalised direction, toxicity and attributes.
+ * @module
+ */
+
 import type { StageToxic } from "./stage.ts";
 
 /** Which way a chain works: upstream = client → server bytes, downstream = server → client. */

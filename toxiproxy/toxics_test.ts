@@ -1,3 +1,10 @@
+/**
+ * Tests of every toxic over real sockets: latency, bandwidth, slow_close,
+ * timeout, reset_peer, slicer, limit_data and noop, added, updated and
+ * removed on live connections.
+ * @module
+ */
+
 import assert from "node:assert/strict";
 import { startToxiproxy, type ToxiproxyServer } from "./start_toxiproxy.ts";
 import {

@@ -1,3 +1,9 @@
+/**
+ * The `bandwidth` toxic: paces each direction to `rate` KB/s, cutting long
+ * chunks into 100 ms pieces; rate 0 holds the data.
+ * @module
+ */
+
 import { END, INTERRUPTED, TIMED_OUT, type ToxicType } from "../stage.ts";
 
 /** How long `bytes` take at `rateKBps` (1 KB = 1000 bytes), in ms. */

@@ -1,3 +1,9 @@
+/**
+ * Tests of bandwidth pacing: transfer times, piece sizes and drift
+ * correction.
+ * @module
+ */
+
 import assert from "node:assert/strict";
 import { BandwidthPacer, bandwidthPieces, transferTimeMs } from "./bandwidth.ts";
 

@@ -1,3 +1,9 @@
+/**
+ * The `latency` toxic: releases each chunk `latency` ± `jitter` ms after it
+ * was read, pipelined so throughput is not capped by the delay.
+ * @module
+ */
+
 import { END, INTERRUPTED, TIMED_OUT, type ToxicType } from "../stage.ts";
 
 /**

@@ -1,3 +1,8 @@
+/**
+ * Tests of the per-chunk latency draw.
+ * @module
+ */
+
 import assert from "node:assert/strict";
 import { latencyDelayMs } from "./latency.ts";
 

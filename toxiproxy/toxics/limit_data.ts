@@ -1,3 +1,9 @@
+/**
+ * The `limit_data` toxic: forwards up to `bytes` per connection direction,
+ * then closes.
+ * @module
+ */
+
 import { END, INTERRUPTED, TIMED_OUT, type ToxicType } from "../stage.ts";
 
 /**

@@ -1,3 +1,8 @@
+/**
+ * Tests of limit_data's cut and close decisions, Toxiproxy's own cases.
+ * @module
+ */
+
 import assert from "node:assert/strict";
 import { limitChunk } from "./limit_data.ts";
 

@@ -1,3 +1,8 @@
+/**
+ * The `noop` toxic: data passes unchanged.
+ * @module
+ */
+
 import { passThrough, type ToxicType } from "../stage.ts";
 
 /** `noop`: passes data through unchanged; attributes `{}`. */

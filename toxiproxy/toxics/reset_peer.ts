@@ -1,3 +1,9 @@
+/**
+ * The `reset_peer` toxic: resets the connection `timeout` ms after the
+ * first chunk of its direction.
+ * @module
+ */
+
 import { INTERRUPTED, TIMED_OUT, type ToxicType } from "../stage.ts";
 
 /**

@@ -1,3 +1,9 @@
+/**
+ * The `slicer` toxic: cuts each chunk into pieces around `average_size`
+ * bytes and sends them `delay` µs apart.
+ * @module
+ */
+
 import { END, INTERRUPTED, TIMED_OUT, type ToxicType } from "../stage.ts";
 
 /**

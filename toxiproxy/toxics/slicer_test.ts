@@ -1,3 +1,9 @@
+/**
+ * Tests of slicer cut points: Toxiproxy's own cases, contiguity, and the
+ * attribute rules.
+ * @module
+ */
+
 import assert from "node:assert/strict";
 import { seededRandom } from "../random.ts";
 import { sliceEnds, slicerProblem } from "./slicer.ts";

@@ -1,3 +1,8 @@
+/**
+ * The `slow_close` toxic: data passes; the close waits `delay` ms.
+ * @module
+ */
+
 import { END, INTERRUPTED, TIMED_OUT, type ToxicType } from "../stage.ts";
 
 /** `slow_close`: data passes; closing waits `delay` ms after the source ends. */

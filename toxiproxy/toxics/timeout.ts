@@ -1,3 +1,9 @@
+/**
+ * The `timeout` toxic: drops its direction's data and closes the connection
+ * after `timeout` ms (never when ≤ 0); removing it closes too.
+ * @module
+ */
+
 import { END, INTERRUPTED, TIMED_OUT, type ToxicType } from "../stage.ts";
 
 /**
