@@ -21,7 +21,7 @@ Deno.test("diagnostics over HTTP and `iaido status` follow a failover", async ()
   ]);
   await using _cli = cli;
   const health = await fetch(`http://${diag}/healthz`);
-  assert.equal(await health.text(), "ok\n");
+  assert.equal(await health.text(), "OK\n");
   {
     using conn = await connectIdentified(address);
     assert.equal(conn.name, "home");

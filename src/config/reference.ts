@@ -6,7 +6,7 @@
  */
 
 import { formatDuration } from "./duration.ts";
-import { CONFIG_SCHEMA, type Field, type Spec } from "./schema.ts";
+import { CONFIG_SCHEMA, type Field, MAX_DURATION_MS, type Spec } from "./schema.ts";
 
 /** One row: a field's path, type, default and meaning. */
 export interface ReferenceRow {
@@ -68,7 +68,7 @@ function typeOf(spec: Spec): string {
     case "int":
       return `integer ${spec.min}–${spec.max}`;
     case "duration":
-      return "duration";
+      return `duration ≤ ${formatDuration(spec.max ?? MAX_DURATION_MS)}`;
     case "bool":
       return "boolean";
     case "enum":
@@ -84,6 +84,11 @@ function defaultOf(field: Field): string {
   if (field.required) return "required";
   if (field.derivedDefault !== undefined) return field.derivedDefault;
   if (field.default === undefined) return field.filled ? "(see fields)" : "none";
-  if (field.spec.kind === "duration") return `\`${formatDuration(field.default as number)}\``;
-  return field.default === "" ? '`""`' : `\`${String(field.default)}\``;
+  const zero = field.zeroIsDefault ? " (also when 0)" : "";
+  if (field.spec.kind === "duration") {
+    return `\`${formatDuration(field.default as number)}\`${zero}`;
+  }
+  return `${field.default === "" ? '`""`' : `\`${String(field.default)}\``}${
+    field.zeroIsDefault ? ' (also when `""`)' : ""
+  }`;
 }

@@ -5,8 +5,8 @@ Deno.test("referenceRows() lists every field with its type and default", () => {
   const rows = new Map(referenceRows().map((row) => [row.path, row]));
   assert.deepEqual(rows.get("frontends[].idleDuration"), {
     path: "frontends[].idleDuration",
-    type: "duration",
-    defaultValue: "`1h0m0s`",
+    type: "duration ≤ 576h0m0s",
+    defaultValue: "`1h0m0s` (also when 0)",
     meaning: "Close a session with no bytes either way for this long.",
   });
   assert.equal(rows.get("frontends[].backendPool.tiers[].targets[].port")?.type, "integer 1–65535");

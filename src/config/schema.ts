@@ -9,11 +9,28 @@ import { hostProblem, parseHostPort } from "./address.ts";
 
 /** A leaf or container in the schema. */
 export type Spec =
-  | { readonly kind: "string"; readonly check?: (value: string) => string | undefined }
+  | {
+    readonly kind: "string";
+    /** Rewrites the value before it is checked (e.g. Go's `tcp:` address prefix). */
+    readonly normalize?: (value: string) => string;
+    readonly check?: (value: string) => string | undefined;
+  }
   | { readonly kind: "int"; readonly min: number; readonly max: number }
-  | { readonly kind: "duration"; readonly min?: number }
+  | {
+    readonly kind: "duration";
+    readonly min?: number;
+    /** In milliseconds. @default MAX_DURATION_MS */
+    readonly max?: number;
+  }
   | { readonly kind: "bool" }
-  | { readonly kind: "enum"; readonly values: readonly string[] }
+  | {
+    readonly kind: "enum";
+    readonly values: readonly string[];
+    /** Matched without regard to case, normalized to the listed spelling (Go upper-cases). */
+    readonly anyCase?: boolean;
+    /** Values Go Iaido names but this sidecar cannot serve, with the reason. */
+    readonly unsupported?: Readonly<Record<string, string>>;
+  }
   | { readonly kind: "list"; readonly items: Spec; readonly minItems: number }
   | { readonly kind: "object"; readonly fields: Readonly<Record<string, Field>> };
 
@@ -34,7 +51,19 @@ export interface Field {
   readonly derivedDefault?: string;
   /** An object field that, when absent, is filled with its fields' defaults. */
   readonly filled?: boolean;
+  /**
+   * An explicit zero (`0`, `0s`, `""`) means the default, as Go Iaido reads
+   * its zero values; set on every field Go Iaido has a non-zero default for.
+   */
+  readonly zeroIsDefault?: boolean;
 }
+
+/**
+ * The longest duration any field takes: 24 days, below the 2^31−1 ms that
+ * timers can hold (longer ones would fire at once), so no config can make a
+ * timer overflow.
+ */
+export const MAX_DURATION_MS = 24 * 24 * 3_600_000;
 
 const MAX_INT32 = 2 ** 31 - 1;
 
@@ -133,6 +162,16 @@ function addressCheck(value: string): string | undefined {
   return typeof parsed === "string" ? parsed : undefined;
 }
 
+/** Go Iaido accepts `tcp:host:port` (any case) for a bind address. */
+function withoutTcpPrefix(value: string): string {
+  return /^tcp:/i.test(value) ? value.slice(4) : value;
+}
+
+function bindCheck(value: string): string | undefined {
+  if (/^udp:/i.test(value)) return "UDP is not supported (Go Iaido cannot serve it either)";
+  return addressCheck(value);
+}
+
 function optionalAddressCheck(value: string): string | undefined {
   return value === "" ? undefined : addressCheck(value);
 }
@@ -157,7 +196,16 @@ const target: Spec = {
         "A DNS SRV name (e.g. `_postgresql._tcp.db.svc.cluster.local`) expanding to host+port; instead of `hosts`/`port`.",
       derivedDefault: "none",
     },
-    proto: { spec: { kind: "enum", values: ["TCP"] }, doc: "Transport.", default: "TCP" },
+    proto: {
+      spec: {
+        kind: "enum",
+        values: ["TCP"],
+        anyCase: true,
+        unsupported: { UDP: "UDP is not supported (Go Iaido cannot serve it either)" },
+      },
+      doc: "Transport, any case.",
+      default: "TCP",
+    },
     disabled: {
       spec: { kind: "bool" },
       doc: "Take no new connections; open ones drain.",
@@ -178,6 +226,7 @@ const tier: Spec = {
       spec: { kind: "duration", min: 1 },
       doc: "Dial timeout, and how long a backend that failed a dial is disabled.",
       default: 1000,
+      zeroIsDefault: true,
     },
     forcePromotionAfter: {
       spec: { kind: "duration", min: 0 },
@@ -214,11 +263,13 @@ const backendPool: Spec = {
       spec: { kind: "duration" },
       doc: "Width of a connect-latency sub-tier within a tier (negative = off).",
       default: 10,
+      zeroIsDefault: true,
     },
     maintenanceTime: {
       spec: { kind: "duration", min: 1 },
       doc: "How often drains and failback are evaluated.",
       default: 30_000,
+      zeroIsDefault: true,
     },
     failback: {
       spec: failback,
@@ -242,19 +293,23 @@ const frontend: Spec = {
       derivedDefault: "the bind address",
     },
     bindAddress: {
-      spec: { kind: "string", check: addressCheck },
-      doc: "host:port to listen on; an empty host means every interface.",
+      spec: { kind: "string", normalize: withoutTcpPrefix, check: bindCheck },
+      doc:
+        "host:port to listen on (a `tcp:` prefix is allowed, as in Go Iaido); an empty host means every interface.",
       default: ":0",
+      zeroIsDefault: true,
     },
     idleDuration: {
       spec: { kind: "duration", min: 1 },
       doc: "Close a session with no bytes either way for this long.",
       default: 3_600_000,
+      zeroIsDefault: true,
     },
     rebalanceDuration: {
       spec: { kind: "duration", min: 1 },
       doc: "How often DNS answers and connect latency are refreshed.",
       default: 10_000,
+      zeroIsDefault: true,
     },
     queueTimeout: {
       spec: { kind: "duration", min: 0 },
@@ -292,6 +347,7 @@ export const CONFIG_SCHEMA: Spec = {
       spec: { kind: "duration", min: 0 },
       doc: "How long open sessions may finish after SIGTERM before they are closed.",
       default: 5000,
+      zeroIsDefault: true,
     },
     frontends: {
       spec: { kind: "list", items: frontend, minItems: 1 },

@@ -16,8 +16,8 @@ export interface TargetInput {
   readonly port?: number;
   /** A DNS SRV name whose records give host and port; instead of `hosts`/`port`. */
   readonly srv?: string;
-  /** Transport; only `"TCP"` is supported. @default "TCP" */
-  readonly proto?: "TCP";
+  /** Transport, any case; only TCP is supported. @default "TCP" */
+  readonly proto?: "TCP" | "tcp";
   /** Take no new connections (existing ones drain). @default false */
   readonly disabled?: boolean;
 }

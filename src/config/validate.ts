@@ -4,9 +4,9 @@
  * @module
  */
 
-import { parseDuration } from "./duration.ts";
+import { formatDuration, parseDuration } from "./duration.ts";
 import { ConfigError } from "./errors.ts";
-import { CONFIG_SCHEMA, type Field, normalizedKey, type Spec } from "./schema.ts";
+import { CONFIG_SCHEMA, type Field, MAX_DURATION_MS, normalizedKey, type Spec } from "./schema.ts";
 import type { Config, ConfigInput } from "./types.ts";
 import { closestKey } from "./suggest.ts";
 
@@ -38,8 +38,9 @@ function walk(value: unknown, spec: Spec, path: string, problems: string[]): unk
   switch (spec.kind) {
     case "string": {
       if (typeof value !== "string") return fail(`must be a string, got ${describe(value)}`);
-      const problem = spec.check?.(value);
-      return problem === undefined ? value : fail(problem);
+      const text = spec.normalize?.(value) ?? value;
+      const problem = spec.check?.(text);
+      return problem === undefined ? text : fail(problem);
     }
     case "int":
       if (typeof value !== "number" || !Number.isInteger(value)) {
@@ -68,16 +69,30 @@ function walk(value: unknown, spec: Spec, path: string, problems: string[]): unk
           `must be at least ${spec.min === 0 ? "0" : `${spec.min}ms`}, got ${describe(value)}`,
         );
       }
+      const max = spec.max ?? MAX_DURATION_MS;
+      if (ms > max) {
+        return fail(`must be at most ${formatDuration(max)}, got ${describe(value)}`);
+      }
       return ms;
     }
     case "bool":
       return typeof value === "boolean"
         ? value
         : fail(`must be true or false, got ${describe(value)}`);
-    case "enum":
-      return typeof value === "string" && spec.values.includes(value)
-        ? value
-        : fail(`must be one of ${spec.values.join(", ")}, got ${describe(value)}`);
+    case "enum": {
+      const match = typeof value === "string"
+        ? spec.values.find((v) =>
+          spec.anyCase ? v.toUpperCase() === value.toUpperCase() : v === value
+        )
+        : undefined;
+      if (match !== undefined) return match;
+      const unsupported = typeof value === "string"
+        ? spec.unsupported?.[spec.anyCase ? value.toUpperCase() : value]
+        : undefined;
+      return fail(
+        unsupported ?? `must be one of ${spec.values.join(", ")}, got ${describe(value)}`,
+      );
+    }
     case "list": {
       if (!Array.isArray(value)) return fail(`must be a list, got ${describe(value)}`);
       if (value.length < spec.minItems) {
@@ -112,7 +127,7 @@ function walkObject(
     );
   }
   for (const [key, field] of Object.entries(fields)) {
-    const given = record[key];
+    const given = field.zeroIsDefault && isZero(record[key], field.spec) ? undefined : record[key];
     const childPath = join(path, key);
     if (given === undefined || given === null) {
       if (field.required) problems.push(`${childPath}: is required`);
@@ -190,6 +205,17 @@ function fillDerived(config: Config): Config {
       },
     })),
   };
+}
+
+/** Whether `value` is the zero Go Iaido reads as "use the default". */
+function isZero(value: unknown, spec: Spec): boolean {
+  if (value === 0 || value === "") return true;
+  if (spec.kind !== "duration" || typeof value !== "string") return false;
+  try {
+    return parseDuration(value) === 0;
+  } catch {
+    return false;
+  }
 }
 
 function join(path: string, key: string): string {

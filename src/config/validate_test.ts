@@ -3,6 +3,7 @@ import { parseYaml } from "./yaml.ts";
 import { ConfigError } from "./errors.ts";
 import { formatConfig } from "./format.ts";
 import { validateConfig } from "./validate.ts";
+import { MAX_DURATION_MS } from "./schema.ts";
 
 const IAIDO_YAML = `
 # A config as the original Go Iaido shipped it.
@@ -148,9 +149,71 @@ Deno.test("validateConfig() rejects bad addresses, hosts and types", () => {
   );
   assert.deepEqual(problemsOf({}), ["frontends: is required"]);
   assert.deepEqual(problemsOf([]), ["(top level): must be a mapping, got a list"]);
-  assert.deepEqual(problemsOf(minimal({ idleDuration: "0s" })), [
-    `frontends[0].idleDuration: must be at least 1ms, got "0s"`,
+  assert.deepEqual(problemsOf(minimal({ idleDuration: "-1s" })), [
+    `frontends[0].idleDuration: must be at least 1ms, got "-1s"`,
   ]);
+});
+
+Deno.test("validateConfig() reads Go Iaido's zero values as its defaults", () => {
+  const config = validateConfig({
+    gracePeriod: "0s",
+    frontends: [{
+      bindAddress: "",
+      idleDuration: "0s",
+      rebalanceDuration: 0,
+      backendPool: {
+        latencyBucket: "0ms",
+        maintenanceTime: "0",
+        tiers: [{ dialFailureTimeout: "0s", targets: [{ hosts: ["127.0.0.1"], port: 1 }] }],
+      },
+    }],
+  });
+  const frontend = config.frontends[0];
+  assert.deepEqual(
+    [
+      config.gracePeriodMs,
+      frontend?.bindAddress,
+      frontend?.idleDurationMs,
+      frontend?.rebalanceDurationMs,
+      frontend?.backendPool.latencyBucketMs,
+      frontend?.backendPool.maintenanceTimeMs,
+      frontend?.backendPool.tiers[0]?.dialFailureTimeoutMs,
+    ],
+    [5000, ":0", 3_600_000, 10_000, 10, 30_000, 1000],
+  );
+});
+
+Deno.test("validateConfig() takes proto in any case, a tcp: bind prefix, and refuses UDP by name", () => {
+  const config = validateConfig(minimal({
+    bindAddress: "TCP:127.0.0.1:0",
+    backendPool: { tiers: [{ targets: [{ hosts: ["127.0.0.1"], port: 1, proto: "tcp" }] }] },
+  }));
+  assert.equal(config.frontends[0]?.bindAddress, "127.0.0.1:0");
+  assert.equal(config.frontends[0]?.backendPool.tiers[0]?.targets[0]?.proto, "TCP");
+  assert.deepEqual(
+    problemsOf(minimal({
+      bindAddress: "udp:127.0.0.1:0",
+      backendPool: { tiers: [{ targets: [{ hosts: ["127.0.0.1"], port: 1, proto: "Udp" }] }] },
+    })),
+    [
+      "frontends[0].bindAddress: UDP is not supported (Go Iaido cannot serve it either)",
+      "frontends[0].backendPool.tiers[0].targets[0].proto: UDP is not supported (Go Iaido cannot serve it either)",
+    ],
+  );
+});
+
+Deno.test("validateConfig() names the limit when a duration is longer than any timer can hold", () => {
+  assert.deepEqual(
+    problemsOf({ ...minimal({ rebalanceDuration: "720h" }), gracePeriod: 2 ** 31 }),
+    [
+      `gracePeriod: must be at most 576h0m0s, got ${2 ** 31}`,
+      `frontends[0].rebalanceDuration: must be at most 576h0m0s, got "720h"`,
+    ],
+  );
+  assert.equal(
+    validateConfig(minimal({ idleDuration: "576h" })).frontends[0]?.idleDurationMs,
+    MAX_DURATION_MS,
+  );
 });
 
 Deno.test("validateConfig() takes numbers as milliseconds and Go strings as durations", () => {

@@ -34,7 +34,7 @@ export function createDiagHandler(source: DiagSource): (request: Request) => Res
           headers: { "content-type": "text/html; charset=utf-8" },
         });
       case "/healthz":
-        return text("ok\n");
+        return text("OK\n");
       case "/readyz":
         return readiness(source.status());
       case "/statusz": {

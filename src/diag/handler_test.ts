@@ -35,7 +35,7 @@ Deno.test("diagnostics explain a spill: status, decisions, metrics and config, w
   using second = await connectIdentified(address);
   assert.deepEqual([first.name, second.name], ["home", "far"]);
 
-  assert.equal(await get(handler, "/healthz").text(), "ok\n");
+  assert.equal(await get(handler, "/healthz").text(), "OK\n");
   assert.equal(get(handler, "/readyz").status, 200);
 
   const status = await get(handler, "/statusz").json() as Status;
