@@ -5,18 +5,27 @@
  */
 
 import denoJson from "./deno.json" with { type: "json" };
-import { type Command, helpText, parseCommandLine } from "./src/cli/args.ts";
-import { writeBootstrapFile } from "./src/cli/bootstrap_file.ts";
-import { formatStatusTable } from "./src/cli/status_table.ts";
-import type { Status } from "./src/diag/status.ts";
-import { describeFatal, EXIT } from "./src/cli/fatal.ts";
-import { formatConfig } from "./src/config/format.ts";
+import {
+  type Command,
+  describeFatal,
+  EXIT,
+  formatStatusTable,
+  helpText,
+  parseCommandLine,
+  writeBootstrapFile,
+} from "./src/cli/mod.ts";
+import type { Status } from "./src/diag/mod.ts";
+import { formatConfig } from "./src/config/mod.ts";
 // Through mod.ts, so a TS config importing mod.ts needs no extra read permission.
 import { loadConfig } from "./mod.ts";
-import { createLogger } from "./src/log/logger.ts";
-import { ConfigReloader } from "./src/runtime/reload.ts";
-import { launchSidecar } from "./src/runtime/sidecar.ts";
-import { listenForSignals, SHUTDOWN_SIGNALS } from "./src/runtime/signals.ts";
+import { createLogger } from "./src/log/mod.ts";
+import {
+  ConfigReloader,
+  launchSidecar,
+  listenForSignals,
+  SHUTDOWN_SIGNALS,
+} from "./src/runtime/mod.ts";
+import { systemScheduler } from "./src/scheduler.ts";
 
 const VERSION = denoJson.version;
 
@@ -85,7 +94,7 @@ async function run(command: Extract<Command, { kind: "run" }>): Promise<number> 
     initialText: text,
     pollMs: command.reloadPeriodMs,
     log,
-    now: Date.now,
+    scheduler: systemScheduler,
     apply: async (loaded) => {
       const before = new Set(sidecar.frontends.map((f) => f.address));
       const result = await sidecar.apply(loaded.config, loaded.input);
@@ -118,7 +127,7 @@ async function run(command: Extract<Command, { kind: "run" }>): Promise<number> 
   }
   const signal = await stop.promise;
   await reloader[Symbol.asyncDispose]();
-  log.info("shutting down", { signal, graceMs: sidecar.supervisor.config.gracePeriodMs });
+  log.info("shutting down", { signal, graceMs: sidecar.config.gracePeriodMs });
   const result = await sidecar.shutdown();
   log.info(result === "drained" ? "every session finished" : "grace period over: closed sessions", {
     result,

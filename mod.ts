@@ -17,9 +17,8 @@
  * @module
  */
 
-import type { ConfigInput } from "./src/config/types.ts";
-import { validateConfig } from "./src/config/validate.ts";
-import { launchSidecar, type Sidecar, type SidecarOptions } from "./src/runtime/sidecar.ts";
+import { type ConfigInput, validateConfig } from "./src/config/mod.ts";
+import { launchSidecar, type Sidecar, type SidecarOptions } from "./src/runtime/mod.ts";
 
 export type {
   BackendPoolInput,
@@ -29,12 +28,12 @@ export type {
   FrontendInput,
   TargetInput,
   TierInput,
-} from "./src/config/types.ts";
-export { ConfigError } from "./src/config/errors.ts";
-export { defineConfig } from "./src/config/validate.ts";
-export { loadConfig } from "./src/config/load.ts";
-export { createLogger, type Logger } from "./src/log/logger.ts";
-export type { FrontendInfo, Sidecar, SidecarOptions } from "./src/runtime/sidecar.ts";
+} from "./src/config/mod.ts";
+export { ConfigError } from "./src/config/mod.ts";
+export { defineConfig } from "./src/config/mod.ts";
+export { loadConfig } from "./src/config/mod.ts";
+export { createLogger, type Logger } from "./src/log/mod.ts";
+export type { FrontendInfo, Sidecar, SidecarOptions } from "./src/runtime/mod.ts";
 
 /**
  * Validates `config` and starts every frontend.

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { splitAddress } from "../src/testing/client.ts";
+import { splitAddress } from "../src/testing/mod.ts";
 import { Checksum, payload } from "./checksum.ts";
 
 /** How a client connection ended. */

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { startTestServer, type TestServer } from "../src/testing/backends.ts";
+import { startTestServer, type TestServer } from "../src/testing/mod.ts";
 
 /** A running identify server. */
 export interface IdentifyServer extends TestServer {

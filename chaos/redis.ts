@@ -4,7 +4,7 @@
  * @module
  */
 
-import { waitFor } from "../src/testing/wait.ts";
+import { waitFor } from "../src/testing/mod.ts";
 
 /** A redis-server on 127.0.0.1 that can be stopped and started again on its port. */
 export interface RedisServer extends AsyncDisposable {

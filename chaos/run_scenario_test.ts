@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { childProcesses } from "./run_scenario.ts";
-import { waitFor } from "../src/testing/wait.ts";
+import { waitFor } from "../src/testing/mod.ts";
 
 Deno.test("childProcesses() finds a live child and forgets it once it has exited", async () => {
   const child = new Deno.Command("sleep", { args: ["30"], stdout: "null", stderr: "null" })

@@ -6,7 +6,7 @@
  */
 
 import type { BackendPoolInput, ConfigInput, FrontendInput, TierInput } from "../mod.ts";
-import { type RunningCli, startSidecarCli } from "../src/testing/cli.ts";
+import { type RunningCli, startSidecarCli } from "../src/testing/mod.ts";
 import type { Region } from "./regions.ts";
 
 /** One parsed JSON log line of the sidecar. */

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { closeQuietly, connectIdentified } from "../src/testing/client.ts";
+import { closeQuietly, connectIdentified } from "../src/testing/mod.ts";
 import type { SessionRecord } from "./storyline.ts";
 
 const PING = new TextEncoder().encode("ping\n");

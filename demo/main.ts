@@ -8,9 +8,9 @@
  */
 
 import { parseArgs } from "node:util";
-import { loadConfig } from "../src/config/load.ts";
-import { RECOMMENDED_V8_FLAGS } from "../src/runtime/deno_flags.ts";
-import { type RunningCli, startSidecarCli } from "../src/testing/cli.ts";
+import { loadConfig } from "../src/config/mod.ts";
+import { RECOMMENDED_V8_FLAGS } from "../src/runtime/mod.ts";
+import { type RunningCli, startSidecarCli } from "../src/testing/mod.ts";
 import { failures, summaryLine, table } from "./display.ts";
 import { pause, runLoad } from "./load.ts";
 import { startRegions } from "./regions.ts";

@@ -7,8 +7,8 @@
 
 import { ToxiproxyClient } from "../chaos/toxiproxy_client.ts";
 import { startToxiproxy, type ToxiproxyServer } from "../toxiproxy/mod.ts";
-import type { Tier } from "../src/config/types.ts";
-import { startTestServer, type TestServer } from "../src/testing/backends.ts";
+import type { Tier } from "../src/config/mod.ts";
+import { startTestServer, type TestServer } from "../src/testing/mod.ts";
 import type { Region } from "./storyline.ts";
 
 /** Base latency of each region (ms), added to every reply. */

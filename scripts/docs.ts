@@ -4,7 +4,7 @@
  * @module
  */
 
-import { withReference } from "../src/config/reference.ts";
+import { withReference } from "../src/config/mod.ts";
 
 const readme = new URL("../README.md", import.meta.url);
 await Deno.writeTextFile(readme, withReference(await Deno.readTextFile(readme)));

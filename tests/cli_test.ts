@@ -5,10 +5,8 @@
 
 import assert from "node:assert/strict";
 import denoJson from "../deno.json" with { type: "json" };
-import { startTestServer } from "../src/testing/backends.ts";
-import { RECOMMENDED_V8_FLAGS } from "../src/runtime/deno_flags.ts";
-import { runCli, startSidecarCli } from "../src/testing/cli.ts";
-import { connectIdentified } from "../src/testing/client.ts";
+import { connectIdentified, runCli, startSidecarCli, startTestServer } from "../src/testing/mod.ts";
+import { RECOMMENDED_V8_FLAGS } from "../src/runtime/mod.ts";
 import { frontendConfig, tier, writeConfig } from "./helpers.ts";
 
 const MOD_TS = new URL("../mod.ts", import.meta.url).pathname;

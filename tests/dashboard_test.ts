@@ -5,8 +5,7 @@
 
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import { startTestServer } from "../src/testing/backends.ts";
-import { connectIdentified } from "../src/testing/client.ts";
+import { connectIdentified, startTestServer } from "../src/testing/mod.ts";
 import { startHomeNearWithDiagnostics } from "./helpers.ts";
 
 const CHROMIUM = "/usr/bin/chromium";

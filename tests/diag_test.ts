@@ -4,12 +4,8 @@
  */
 
 import assert from "node:assert/strict";
-import { startTestServer } from "../src/testing/backends.ts";
-import { runCli } from "../src/testing/cli.ts";
-import { connectIdentified } from "../src/testing/client.ts";
-import { waitFor } from "../src/testing/wait.ts";
-import type { Status } from "../src/diag/status.ts";
-import { parseExposition } from "../src/diag/exposition_parse.ts";
+import { connectIdentified, runCli, startTestServer, waitFor } from "../src/testing/mod.ts";
+import { parseExposition, type Status } from "../src/diag/mod.ts";
 import { startHomeNearWithDiagnostics } from "./helpers.ts";
 
 Deno.test("diagnostics over HTTP and `iaido status` follow a failover", async () => {

@@ -4,8 +4,8 @@
  */
 
 import assert from "node:assert/strict";
-import { parseYaml } from "../src/config/yaml.ts";
-import { runCli } from "../src/testing/cli.ts";
+import { parseYaml } from "../src/config/mod.ts";
+import { runCli } from "../src/testing/mod.ts";
 import { writeConfig } from "./helpers.ts";
 
 const CONFIG_DIR = new URL("../config/", import.meta.url).pathname;

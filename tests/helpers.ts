@@ -4,8 +4,8 @@
  * @module
  */
 
-import type { ConfigInput } from "../src/config/types.ts";
-import { type RunningCli, startSidecarCli } from "../src/testing/cli.ts";
+import type { ConfigInput } from "../src/config/mod.ts";
+import { type RunningCli, startSidecarCli } from "../src/testing/mod.ts";
 
 /** One tier of test backends on 127.0.0.1. */
 export function tier(ports: readonly number[], extra: Record<string, unknown> = {}) {

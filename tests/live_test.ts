@@ -4,10 +4,14 @@
  */
 
 import assert from "node:assert/strict";
-import { refusedPort, startTestServer } from "../src/testing/backends.ts";
-import { connectIdentified, readAll } from "../src/testing/client.ts";
-import { startTestDnsServer } from "../src/testing/dns_server.ts";
-import { waitFor } from "../src/testing/wait.ts";
+import {
+  connectIdentified,
+  readAll,
+  refusedPort,
+  startTestDnsServer,
+  startTestServer,
+  waitFor,
+} from "../src/testing/mod.ts";
 import { startWithConfig } from "./helpers.ts";
 
 /** A one-frontend config whose single tier is `target`, names resolved by `nameServer`. */

@@ -4,9 +4,15 @@
  */
 
 import assert from "node:assert/strict";
-import { refusedPort, startTestServer } from "../src/testing/backends.ts";
-import { closeQuietly, connectIdentified, readAll, splitAddress } from "../src/testing/client.ts";
-import { waitFor } from "../src/testing/wait.ts";
+import {
+  closeQuietly,
+  connectIdentified,
+  readAll,
+  refusedPort,
+  splitAddress,
+  startTestServer,
+  waitFor,
+} from "../src/testing/mod.ts";
 import { frontendConfig, startWithConfig, tier } from "./helpers.ts";
 
 Deno.test("fill and spill: tier 0 takes maxBackendConnections each, the overflow goes to tier 1", async () => {

@@ -5,10 +5,13 @@
  */
 
 import assert from "node:assert/strict";
-import { startTestServer } from "../src/testing/backends.ts";
-import { startSidecarCli } from "../src/testing/cli.ts";
-import { connectIdentified, readAll } from "../src/testing/client.ts";
-import { waitFor } from "../src/testing/wait.ts";
+import {
+  connectIdentified,
+  readAll,
+  startSidecarCli,
+  startTestServer,
+  waitFor,
+} from "../src/testing/mod.ts";
 import { frontendConfig, tier } from "./helpers.ts";
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);

@@ -5,8 +5,7 @@
  *
  * @module
  */
-import { refusedPort } from "../src/testing/backends.ts";
-import { waitFor as waitUntil } from "../src/testing/wait.ts";
+import { refusedPort, waitFor as waitUntil } from "../src/testing/mod.ts";
 
 /** An upstream TCP server on 127.0.0.1:0 that closes every connection it accepted on close. */
 export interface Upstream extends AsyncDisposable {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { RECOMMENDED_V8_FLAGS } from "../../src/runtime/deno_flags.ts";
+import { RECOMMENDED_V8_FLAGS } from "../../src/runtime/mod.ts";
 import type { Children } from "../process.ts";
 import type { ProxiedBackend, RunningProxy } from "./haproxy.ts";
 

@@ -10,8 +10,7 @@
  */
 
 import net from "node:net";
-import { startSidecarCli } from "../../src/testing/cli.ts";
-import { splitAddress } from "../../src/testing/client.ts";
+import { splitAddress, startSidecarCli } from "../../src/testing/mod.ts";
 
 const server = net.createServer((socket) => {
   socket.on("error", () => {}); // The sidecar's probes connect and leave at once.

@@ -6,7 +6,7 @@
  */
 
 import type { ConfigInput } from "../../mod.ts";
-import { waitFor } from "../../src/testing/wait.ts";
+import { waitFor } from "../../src/testing/mod.ts";
 import { ClientRecorder, runWorkers } from "../clients.ts";
 import { type Regions, type RegionSpec, startRegions } from "../regions.ts";
 import type { ScenarioContext } from "../scenario.ts";

@@ -6,13 +6,12 @@
  * @module
  */
 
-import { runWorkers, stickyClients } from "../clients.ts";
-import { pause } from "../clients.ts";
+import { pause, runWorkers, stickyClients } from "../clients.ts";
 import { countByRegion, formatCounts, settledAfter, startedBetween } from "../figures.ts";
 import { type IdentifyServer, startIdentifyServer } from "../identify_server.ts";
 import type { Scenario } from "../scenario.ts";
 import { chaosConfig } from "../sidecar.ts";
-import { startTestDnsServer } from "../../src/testing/dns_server.ts";
+import { startTestDnsServer } from "../../src/testing/mod.ts";
 import { background, clientsFor, sidecarFor, until } from "./_common.ts";
 
 const NAME = "svc.chaos.test";

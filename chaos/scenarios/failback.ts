@@ -7,12 +7,11 @@
  * @module
  */
 
-import { stickyClients } from "../clients.ts";
+import { pause, stickyClients } from "../clients.ts";
 import { clusters, countByRegion, formatCounts } from "../figures.ts";
 import type { Scenario, ScenarioContext } from "../scenario.ts";
 import { chaosConfig, tiersFromRegions } from "../sidecar.ts";
 import { clientsFor, logTimeMs, regionsFor, sidecarFor, until } from "./_common.ts";
-import { pause } from "../clients.ts";
 
 const SESSIONS = 10;
 const BUDGET = 2;

@@ -17,7 +17,7 @@ import { freePort, redisAvailable, redisBenchmark, redisCli, redisServer } from 
 import type { Scenario } from "../scenario.ts";
 import { chaosConfig } from "../sidecar.ts";
 import { background, sidecarFor } from "./_common.ts";
-import { splitAddress } from "../../src/testing/client.ts";
+import { splitAddress } from "../../src/testing/mod.ts";
 
 export const redisFailover: Scenario = {
   name: "redis",

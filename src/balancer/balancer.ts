@@ -6,11 +6,9 @@
  * @module
  */
 
-import type { BackendPool, Tier } from "../config/types.ts";
-import type { Answers } from "../discovery/discover.ts";
-import type { Backend, FailureKind } from "../pool/backend.ts";
-import type { Lease } from "../pool/lease.ts";
-import { Pool, type PoolDiff } from "../pool/pool.ts";
+import type { BackendPool, Tier } from "../config/mod.ts";
+import type { Answers } from "../discovery/mod.ts";
+import { type Backend, type FailureKind, type Lease, Pool, type PoolDiff } from "../pool/mod.ts";
 import type { DecisionKind, DecisionLog } from "./decisions.ts";
 import { HealthState } from "./health.ts";
 import { assignSubTiers } from "./latency.ts";
@@ -27,7 +25,7 @@ export type ProbeResult =
 
 /** Decides about one frontend's backends. */
 export class Balancer {
-  readonly pool = new Pool();
+  readonly #pool = new Pool();
   readonly #frontend: string;
   readonly #decisions: DecisionLog;
   readonly #planner = new MaintenancePlanner();
@@ -39,6 +37,31 @@ export class Balancer {
     this.#frontend = frontend;
     this.#config = config;
     this.#decisions = decisions;
+  }
+
+  /** Every current backend, in tier order. */
+  get backends(): readonly Backend[] {
+    return this.#pool.backends;
+  }
+
+  /** Removed backends still draining their sessions. */
+  get retired(): readonly Backend[] {
+    return this.#pool.retired;
+  }
+
+  /** The live backend with this address, if any. */
+  get(key: string): Backend | undefined {
+    return this.#pool.get(key);
+  }
+
+  /** Calls `listener` whenever a lease is released; returns its removal. */
+  onRelease(listener: (backend: Backend) => void): () => void {
+    return this.#pool.onRelease(listener);
+  }
+
+  /** A dial to `backend` succeeded: it takes sessions again at once. */
+  dialSucceeded(backend: Backend): void {
+    this.#pool.recovered(backend);
   }
 
   /** The backend pool config in force. */
@@ -58,16 +81,16 @@ export class Balancer {
 
   /** Makes the pool match the config and the latest discovery answers. */
   applyAnswers(answers: Answers, now: number, initial = false): PoolDiff {
-    const diff = this.pool.apply(backendSpecs(this.#config.tiers, answers));
+    const diff = this.#pool.apply(backendSpecs(this.#config.tiers, answers));
     for (const backend of [...diff.added, ...diff.updated]) {
       const check = this.tierOf(backend)?.healthCheck;
       if (check === undefined) {
         this.#health.delete(backend.key);
-        backend.health = undefined;
+        backend.attachHealth(undefined);
       } else {
         const state = this.#health.get(backend.key) ?? new HealthState();
         this.#health.set(backend.key, state);
-        backend.health = state;
+        backend.attachHealth(state);
       }
     }
     // Health state lives on a removed backend (for status) but is not kept for it.
@@ -85,7 +108,7 @@ export class Balancer {
 
   /** Leases the best backend, noting when the serving tier changes and why. */
   acquire(now: number): Lease | undefined {
-    const lease = this.pool.acquire(now);
+    const lease = this.#pool.acquire(now);
     const tier = lease?.backend.spec.tier ?? -1;
     if (tier !== this.#servingTier) {
       const previous = this.#servingTier;
@@ -107,7 +130,7 @@ export class Balancer {
       ? disableFor.timeoutMs
       : disableFor.otherMs;
     const wasEligible = backend.isEligible(now);
-    this.pool.disable(backend, kind, message, now, durationMs);
+    this.#pool.disable(backend, kind, message, now, durationMs);
     if (wasEligible) {
       this.#record(now, "disable", `${kind}: ${message}; disabled for ${durationMs}ms`, backend);
     }
@@ -133,7 +156,7 @@ export class Balancer {
         }
         if (transition === "came up") return true;
       }
-      if (result.ok) backend.latencyMs = result.latencyMs;
+      if (result.ok) backend.measured(result.latencyMs);
       return false;
     }
     if (!result.ok) {
@@ -142,21 +165,21 @@ export class Balancer {
       }
       return false;
     }
-    backend.latencyMs = result.latencyMs;
+    backend.measured(result.latencyMs);
     if (!backend.recovering || backend.isDisabledAt(now)) return false;
-    this.pool.recovered(backend);
+    this.#pool.recovered(backend);
     this.#record(now, "recover", `probe succeeded in ${result.latencyMs.toFixed(1)}ms`, backend);
     return true;
   }
 
   /** Backends whose disable time is up and that wait for a recovery probe. */
   awaitingRecovery(now: number): Backend[] {
-    return this.pool.backends.filter((b) => b.recovering && !b.isDisabledAt(now));
+    return this.#pool.backends.filter((b) => b.recovering && !b.isDisabledAt(now));
   }
 
   /** Regroups backends into latency sub-tiers from their last measurements. */
   regroupByLatency(now: number): void {
-    const backends = this.pool.backends;
+    const backends = this.#pool.backends;
     const subTiers = assignSubTiers(
       backends.map((b) => ({
         key: b.key,
@@ -181,15 +204,15 @@ export class Balancer {
         }ms`,
         backend,
       );
-      backend.subTier = next;
+      backend.moveToSubTier(next);
     }
   }
 
   /** The maintenance tick: sessions to close for drains and failback. */
   maintain(now: number, sessions: readonly SessionView[], rng: () => number): Closure[] {
-    this.pool.pruneRetired();
+    this.#pool.pruneRetired();
     const backends = [
-      ...this.pool.backends.map((b) => ({
+      ...this.#pool.backends.map((b) => ({
         key: b.key,
         tier: b.spec.tier,
         maxConnections: b.spec.maxConnections,
@@ -201,7 +224,7 @@ export class Balancer {
           ? Infinity
           : b.spec.maxConnections - b.load,
       })),
-      ...this.pool.retired.map((b) => ({
+      ...this.#pool.retired.map((b) => ({
         key: b.key,
         tier: b.spec.tier,
         maxConnections: b.spec.maxConnections,
@@ -235,7 +258,7 @@ export class Balancer {
       this.#record(now, "return", `new sessions go to ${name(tier)} again`, backend);
       return;
     }
-    const better = this.pool.backends.filter((b) => tier < 0 || b.spec.tier < tier);
+    const better = this.#pool.backends.filter((b) => tier < 0 || b.spec.tier < tier);
     const reasons = better.map((b) => `${b.key} ${b.ineligibility(now) ?? "eligible"}`);
     const allFull = better.length > 0 &&
       better.every((b) => !b.hasRoom() && b.ineligibility(now)?.startsWith("full"));

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { validateConfig } from "../config/validate.ts";
-import type { ConfigInput } from "../config/types.ts";
+import { type ConfigInput, validateConfig } from "../config/mod.ts";
 import { Balancer } from "./balancer.ts";
 import { DecisionLog } from "./decisions.ts";
 
@@ -24,7 +23,7 @@ const far = { name: "far", targets: [{ hosts: ["127.0.0.2"], port: 2 }] };
 Deno.test("Balancer records failover and return when the serving tier changes, and why", () => {
   const { balancer, decisions } = setup([home, far]);
   balancer.acquire(0)?.release();
-  const backend = balancer.pool.get("127.0.0.1:1");
+  const backend = balancer.get("127.0.0.1:1");
   assert.ok(backend);
   assert.equal(balancer.dialFailed(backend, "refused", "connection refused", 0), 1000);
   assert.equal(balancer.acquire(10)?.backend.spec.port, 2);
@@ -51,7 +50,7 @@ Deno.test("Balancer calls a full better tier a spill, not a failover", () => {
 
 Deno.test("Balancer disables by failure class: a timed-out dial (blackhole) for longer", () => {
   const { balancer } = setup([{ ...home, disableFor: { timeout: "5s" } }, far]);
-  const backend = balancer.pool.get("127.0.0.1:1");
+  const backend = balancer.get("127.0.0.1:1");
   assert.ok(backend);
   assert.equal(balancer.dialFailed(backend, "timeout", "no answer within 1000ms", 0), 5000);
   assert.equal(backend.isDisabledAt(4999), true);
@@ -70,7 +69,7 @@ Deno.test("Balancer disables by failure class: a timed-out dial (blackhole) for 
 
 Deno.test("Balancer takes a backend down after `fall` failed health checks and back after `rise`", () => {
   const { balancer, decisions } = setup([{ ...home, healthCheck: { rise: 2, fall: 2 } }, far]);
-  const backend = balancer.pool.get("127.0.0.1:1");
+  const backend = balancer.get("127.0.0.1:1");
   assert.ok(backend);
   const fail = { ok: false, kind: "refused", message: "connection refused" } as const;
   balancer.probed(backend, "health", fail, 0);
@@ -92,7 +91,7 @@ Deno.test("Balancer regroups a slowed backend into a farther sub-tier and back",
     name: "home",
     targets: [{ hosts: ["127.0.0.1"], port: 1 }, { hosts: ["127.0.0.2"], port: 2 }],
   }]);
-  const [a, b] = balancer.pool.backends;
+  const [a, b] = balancer.backends;
   assert.ok(a && b);
   balancer.probed(a, "latency", { ok: true, latencyMs: 1 }, 0);
   balancer.probed(b, "latency", { ok: true, latencyMs: 45 }, 0);

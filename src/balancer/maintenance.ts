@@ -16,7 +16,7 @@
  * @module
  */
 
-import type { Failback } from "../config/types.ts";
+import type { Failback } from "../config/mod.ts";
 
 /** A session as maintenance sees it (those already scheduled to close are left out). */
 export interface SessionView {

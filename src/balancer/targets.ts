@@ -4,10 +4,9 @@
  * @module
  */
 
-import { formatHostPort } from "../config/address.ts";
-import type { Target, Tier } from "../config/types.ts";
-import type { Answers } from "../discovery/discover.ts";
-import type { BackendSpec } from "../pool/backend.ts";
+import { formatHostPort, type Target, type Tier } from "../config/mod.ts";
+import type { Answers } from "../discovery/mod.ts";
+import type { BackendSpec } from "../pool/mod.ts";
 
 /**
  * The backends the tiers describe, given the names' answers; names with no

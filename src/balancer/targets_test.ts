@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { validateConfig } from "../config/validate.ts";
-import { namesOf } from "../discovery/discover.ts";
+import { validateConfig } from "../config/mod.ts";
+import { namesOf } from "../discovery/mod.ts";
 import { backendSpecs } from "./targets.ts";
 
 Deno.test("backendSpecs() makes one backend per address with its tier's settings", () => {

@@ -5,10 +5,8 @@
  */
 
 import { parseArgs } from "node:util";
-import { type Binding, parseBinding } from "../config/bootstrap.ts";
-import { parseHostPort } from "../config/address.ts";
-import { parseDuration } from "../config/duration.ts";
-import type { Level } from "../log/logger.ts";
+import { type Binding, parseBinding, parseDuration, parseHostPort } from "../config/mod.ts";
+import type { Level } from "../log/mod.ts";
 
 /** What the user asked for. */
 export type Command =

@@ -6,9 +6,7 @@
 
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { bootstrapConfig, renderModule, renderYaml } from "../config/bootstrap.ts";
-import { ConfigError } from "../config/errors.ts";
-import { formatOf } from "../config/load.ts";
+import { bootstrapConfig, ConfigError, formatOf, renderModule, renderYaml } from "../config/mod.ts";
 import type { Command } from "./args.ts";
 
 /** Writes the config a bootstrap command describes; returns the path written. */

@@ -4,8 +4,8 @@
  * @module
  */
 
-import { ConfigError } from "../config/errors.ts";
-import { ListenError } from "../proxy/frontend.ts";
+import { ConfigError } from "../config/mod.ts";
+import { ListenError } from "../proxy/mod.ts";
 import { UsageError } from "./args.ts";
 
 /** Exit codes, as `--help` documents them. */

@@ -3,7 +3,7 @@
  * @module
  */
 
-import type { Status } from "../diag/status.ts";
+import type { Status } from "../diag/mod.ts";
 
 /** Formats the status for a terminal, at most `decisions` recent decisions. */
 export function formatStatusTable(status: Status, decisions = 10): string {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Status } from "../diag/status.ts";
+import type { Status } from "../diag/mod.ts";
 import { formatStatusTable } from "./status_table.ts";
 
 const backend = (address: string, extra: Record<string, unknown>) => ({

@@ -19,3 +19,19 @@ export {
 } from "./bootstrap.ts";
 export { formatHostPort, type HostPort, parseHostPort } from "./address.ts";
 export { CONFIG_SCHEMA, type Field, type Spec } from "./schema.ts";
+export { isIPLiteral, unbracket } from "./address.ts";
+export { withReference } from "./reference.ts";
+export {
+  type BackendPool,
+  type BackendPoolInput,
+  type Config,
+  type ConfigInput,
+  type Duration,
+  type Failback,
+  type FrontendInput,
+  type Target,
+  type TargetInput,
+  type Tier,
+  type TierInput,
+} from "./types.ts";
+export { parseYaml } from "./yaml.ts";

@@ -5,7 +5,7 @@
  */
 
 import { Document, isScalar } from "yaml";
-import { CONFIG_SCHEMA, type Spec } from "../config/schema.ts";
+import { CONFIG_SCHEMA, type Spec } from "../config/mod.ts";
 
 /** Paths (`frontends[0].idleDuration`) whose values come from defaults. */
 export function defaultedPaths(input: unknown, spec: Spec = CONFIG_SCHEMA, path = ""): string[] {

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { toInputForm } from "../config/format.ts";
-import { validateConfig } from "../config/validate.ts";
+import { toInputForm, validateConfig } from "../config/mod.ts";
 import { configYaml, defaultedPaths } from "./configz.ts";
 
 const input = {

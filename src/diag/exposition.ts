@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { HistogramSnapshot } from "./histogram.ts";
+import type { HistogramSnapshot } from "../stats/mod.ts";
 
 /** Label names to values. */
 export type Labels = Readonly<Record<string, string>>;

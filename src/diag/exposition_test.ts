@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { escapeLabelValue, Exposition } from "./exposition.ts";
-import { Histogram } from "./histogram.ts";
+import { Histogram } from "../stats/mod.ts";
 import { parseExposition } from "./exposition_parse.ts";
 
 Deno.test("Exposition writes HELP and TYPE once per family and escapes label values", () => {

@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
 import { startSidecar } from "../../mod.ts";
-import { refusedPort, startTestServer } from "../testing/backends.ts";
-import { connectIdentified } from "../testing/client.ts";
-import { waitFor } from "../testing/wait.ts";
-import { parseYaml } from "../config/yaml.ts";
+import { connectIdentified, refusedPort, startTestServer, waitFor } from "../testing/mod.ts";
+import { parseYaml } from "../config/mod.ts";
 import { parseExposition } from "./exposition_parse.ts";
 import type { Status } from "./status.ts";
 

@@ -5,12 +5,12 @@
  * @module
  */
 
-import type { RunningFrontend } from "../proxy/frontend.ts";
+import type { FrontendSnapshot } from "../proxy/mod.ts";
 import { Exposition } from "./exposition.ts";
 import type { Status } from "./status.ts";
 
 /** Renders the exposition from the status picture and the frontends' histograms. */
-export function renderMetrics(status: Status, frontends: readonly RunningFrontend[]): string {
+export function renderMetrics(status: Status, frontends: readonly FrontendSnapshot[]): string {
   const out = new Exposition();
   out.gauge(
     "iaido_config_generation",
@@ -128,13 +128,13 @@ export function renderMetrics(status: Status, frontends: readonly RunningFronten
       "iaido_dial_duration_seconds",
       "Time to connect to a backend.",
       f,
-      frontend.stats.dialSeconds.snapshot(),
+      frontend.stats.dialSeconds,
     );
     out.histogram(
       "iaido_session_duration_seconds",
       "How long sessions lasted.",
       f,
-      frontend.stats.sessionSeconds.snapshot(),
+      frontend.stats.sessionSeconds,
     );
   }
   return out.render();

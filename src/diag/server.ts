@@ -4,8 +4,8 @@
  * @module
  */
 
-import { formatHostPort, parseHostPort } from "../config/address.ts";
-import type { Logger } from "../log/logger.ts";
+import { formatHostPort, parseHostPort } from "../config/mod.ts";
+import type { Logger } from "../log/mod.ts";
 
 /** A running diagnostics server. */
 export interface DiagServer extends AsyncDisposable {

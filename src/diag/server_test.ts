@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../log/mod.ts";
 import { isLoopback, startDiagServer } from "./server.ts";
 
 Deno.test("isLoopback() tells loopback addresses from the rest", () => {

@@ -5,47 +5,58 @@
  * @module
  */
 
-import type { DecisionLog } from "../balancer/decisions.ts";
+import type { DecisionLog } from "../balancer/mod.ts";
 import type { Clock } from "../clock.ts";
-import { toInputForm } from "../config/format.ts";
-import type { ReloadStatus } from "../runtime/reload.ts";
-import type { Supervisor } from "../runtime/supervisor.ts";
+import { type Config, toInputForm } from "../config/mod.ts";
+import type { FrontendSnapshot } from "../proxy/mod.ts";
 import { configYaml, defaultedPaths } from "./configz.ts";
 import type { DiagSource } from "./handler.ts";
 import { renderMetrics } from "./metrics.ts";
-import { buildStatus } from "./status.ts";
+import { buildStatus, type ReloadView } from "./status.ts";
+
+/** The running sidecar, as diagnostics read it. */
+export interface RunningView {
+  /** How many configs have gone live. */
+  readonly generation: number;
+  readonly config: Config;
+  /** Every frontend, copied now. */
+  snapshots(): FrontendSnapshot[];
+}
 
 /** What diagnostics read. */
 export interface DiagParts {
   readonly version: string;
   readonly startedAt: number;
   readonly clock: Clock;
-  readonly supervisor: Supervisor;
+  readonly running: RunningView;
   readonly decisions: DecisionLog;
-  readonly reloadStatus: () => ReloadStatus | undefined;
+  readonly reloadStatus: () => ReloadView | undefined;
   /** The running config as the user wrote it. */
   readonly configInput: () => unknown;
 }
 
 /** A `DiagSource` over the running sidecar. */
 export function createDiagSource(parts: DiagParts): DiagSource {
-  const status = () =>
+  const status = (frontends = parts.running.snapshots()) =>
     buildStatus({
       version: parts.version,
       now: parts.clock.now(),
       startedAt: parts.startedAt,
-      generation: parts.supervisor.generation,
-      frontends: parts.supervisor.frontends,
+      generation: parts.running.generation,
+      frontends,
       reload: parts.reloadStatus(),
       decisions: parts.decisions.entries(),
     });
   const configz = () => ({
-    config: toInputForm(parts.supervisor.config),
+    config: toInputForm(parts.running.config),
     defaults: defaultedPaths(parts.configInput()),
   });
   return {
-    status,
-    metrics: () => renderMetrics(status(), parts.supervisor.frontends),
+    status: () => status(),
+    metrics: () => {
+      const frontends = parts.running.snapshots();
+      return renderMetrics(status(frontends), frontends);
+    },
     configz,
     configzYaml: () => {
       const { config, defaults } = configz();

@@ -6,10 +6,22 @@
  * @module
  */
 
-import type { Decision } from "../balancer/decisions.ts";
-import type { Backend, FailureKind } from "../pool/backend.ts";
-import type { RunningFrontend } from "../proxy/frontend.ts";
-import type { ReloadStatus } from "../runtime/reload.ts";
+import type { Decision } from "../balancer/mod.ts";
+import type { FailureKind } from "../pool/mod.ts";
+import type { BackendSnapshot, FrontendSnapshot } from "../proxy/mod.ts";
+
+/** The reloader's state, as status shows it. */
+export interface ReloadView {
+  readonly lastSuccessAt: number | undefined;
+  /** The last failed reload, until a later one succeeds. */
+  readonly lastError: {
+    readonly at: number;
+    readonly trigger: string;
+    readonly problems: readonly string[];
+  } | undefined;
+  readonly successes: number;
+  readonly failures: number;
+}
 
 /** One backend, as `/statusz` shows it. */
 export interface BackendStatus {
@@ -100,8 +112,8 @@ export interface StatusInput {
   readonly now: number;
   readonly startedAt: number;
   readonly generation: number;
-  readonly frontends: readonly RunningFrontend[];
-  readonly reload: ReloadStatus | undefined;
+  readonly frontends: readonly FrontendSnapshot[];
+  readonly reload: ReloadView | undefined;
   readonly decisions: readonly Decision[];
 }
 
@@ -125,24 +137,14 @@ export function buildStatus(input: StatusInput): Status {
         problems: input.reload.lastError.problems,
       },
     },
-    frontends: input.frontends.map((frontend) => frontendStatus(frontend, input.now)),
+    frontends: input.frontends.map(frontendStatus),
     decisions: input.decisions.map((decision) => ({ ...decision, at: iso(decision.at) })),
   };
 }
 
-function frontendStatus(frontend: RunningFrontend, now: number): FrontendStatus {
-  const { pool } = frontend.balancer;
-  const live = pool.backends;
-  const all = [...live, ...pool.retired];
-  const liveBytes = new Map<Backend, { up: number; down: number }>();
-  for (const session of frontend.sessions.values()) {
-    const backend = session.backend;
-    if (backend === undefined) continue;
-    const bytes = liveBytes.get(backend) ?? { up: 0, down: 0 };
-    bytes.up += session.up.bytes;
-    bytes.down += session.down.bytes;
-    liveBytes.set(backend, bytes);
-  }
+function frontendStatus(frontend: FrontendSnapshot): FrontendStatus {
+  const live = frontend.backends;
+  const all = [...live, ...frontend.retired];
   const fastestByTier = new Map<number, number>();
   for (const backend of live) {
     if (backend.latencyMs === undefined) continue;
@@ -152,7 +154,7 @@ function frontendStatus(frontend: RunningFrontend, now: number): FrontendStatus 
     );
   }
   const tiers = frontend.config.backendPool.tiers.map((tier, index): TierStatus => {
-    const since = frontend.balancer.betterRoomSince(index);
+    const since = frontend.betterRoomSince[index];
     return {
       index,
       name: tier.name,
@@ -160,7 +162,7 @@ function frontendStatus(frontend: RunningFrontend, now: number): FrontendStatus 
       forcePromotionAfterMs: tier.forcePromotionAfterMs,
       betterTierRoomSince: since === undefined ? null : new Date(since).toISOString(),
       backends: all.filter((b) => b.spec.tier === index).map((backend) =>
-        backendStatus(backend, now, !live.includes(backend), liveBytes.get(backend), fastestByTier)
+        backendStatus(backend, frontend.liveBytes.get(backend.spec.key), fastestByTier)
       ),
     };
   });
@@ -168,13 +170,13 @@ function frontendStatus(frontend: RunningFrontend, now: number): FrontendStatus 
     name: frontend.config.name,
     bindAddress: frontend.config.bindAddress,
     address: frontend.address,
-    activeSessions: frontend.sessions.size,
-    waitingClients: frontend.waiting,
+    activeSessions: frontend.activeSessions,
+    waitingClients: frontend.waitingClients,
     sessionsAccepted: frontend.stats.sessionsAccepted,
     endings: Object.fromEntries(frontend.stats.endings),
-    ready: live.some((backend) => backend.isEligible(now)),
-    unresolvedNames: [...frontend.discovery.failing].map(([name, failure]) => ({
-      name,
+    ready: live.some((backend) => backend.ineligibility === undefined),
+    unresolvedNames: frontend.unresolvedNames.map((failure) => ({
+      name: failure.name,
       error: failure.error,
       since: new Date(failure.since).toISOString(),
       keptLastGood: failure.keptLastGood,
@@ -184,15 +186,13 @@ function frontendStatus(frontend: RunningFrontend, now: number): FrontendStatus 
 }
 
 function backendStatus(
-  backend: Backend,
-  now: number,
-  retired: boolean,
+  backend: BackendSnapshot,
   live: { up: number; down: number } | undefined,
   fastestByTier: ReadonlyMap<number, number>,
 ): BackendStatus {
-  const why = retired ? `removed; draining ${backend.load} session(s)` : backend.ineligibility(now);
+  const why = backend.ineligibility;
   return {
-    address: backend.key,
+    address: backend.spec.key,
     tier: backend.spec.tier,
     tierName: backend.spec.tierName,
     subTier: backend.subTier,
@@ -201,7 +201,9 @@ function backendStatus(
     latencyMs: backend.latencyMs === undefined ? null : round(backend.latencyMs),
     health: backend.health?.status ?? "unchecked",
     healthDetail: backend.health?.lastResult ?? null,
-    disabledUntil: backend.isDisabledAt(now) ? new Date(backend.disabledUntil).toISOString() : null,
+    disabledUntil: backend.disabledUntil === undefined
+      ? null
+      : new Date(backend.disabledUntil).toISOString(),
     lastFailure: backend.lastFailure === undefined ? null : {
       kind: backend.lastFailure.kind,
       message: backend.lastFailure.message,
@@ -209,7 +211,7 @@ function backendStatus(
     },
     eligible: why === undefined,
     reason: why ?? eligibleReason(backend, fastestByTier.get(backend.spec.tier)),
-    retired,
+    retired: backend.retired,
     sessionsTotal: backend.sessionsTotal,
     bytesUp: backend.bytesUpEnded + (live?.up ?? 0),
     bytesDown: backend.bytesDownEnded + (live?.down ?? 0),
@@ -217,7 +219,7 @@ function backendStatus(
   };
 }
 
-function eligibleReason(backend: Backend, fastest: number | undefined): string {
+function eligibleReason(backend: BackendSnapshot, fastest: number | undefined): string {
   const load = backend.spec.maxConnections === 0
     ? `load ${backend.load}`
     : `load ${backend.load}/${backend.spec.maxConnections}`;

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Tier } from "../config/types.ts";
+import type { Tier } from "../config/mod.ts";
 import type { Resolver, SrvEndpoint } from "./resolve.ts";
 
 /** The answers discovery works from: each host's addresses, each SRV name's endpoints. */

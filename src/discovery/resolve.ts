@@ -6,8 +6,7 @@
  */
 
 import { lookup } from "node:dns/promises";
-import { isIPLiteral, unbracket } from "../config/address.ts";
-import type { HostPort } from "../config/address.ts";
+import { type HostPort, isIPLiteral, unbracket } from "../config/mod.ts";
 
 /** One SRV record, its target already resolved to addresses. */
 export interface SrvEndpoint {

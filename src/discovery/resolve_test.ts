@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startTestDnsServer } from "../testing/dns_server.ts";
+import { startTestDnsServer } from "../testing/mod.ts";
 import { nameServerResolver, systemResolver } from "./resolve.ts";
 
 Deno.test("nameServerResolver() asks the configured server for A, AAAA and SRV records", async () => {

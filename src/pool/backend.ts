@@ -1,8 +1,14 @@
 /**
- * One backend address and its live state. Pure data plus the rules that
- * read it; time always comes in as an argument.
+ * One backend address and its live state. Every field changes through a
+ * method named for the event (a lease taken, a failure, a measurement), so
+ * the rules live here and not by convention in its callers; time always
+ * comes in as an argument.
  * @module
  */
+
+import { type FailureKind, FailureState } from "./failure_state.ts";
+
+export type { FailureKind } from "./failure_state.ts";
 
 /** What a backend is configured as; what discovery produces. */
 export interface BackendSpec {
@@ -21,9 +27,6 @@ export interface BackendSpec {
   readonly configDisabled: boolean;
 }
 
-/** Why a backend was disabled, by the kind of failure. */
-export type FailureKind = "refused" | "timeout" | "unreachable" | "reset" | "dns" | "error";
-
 /** The active-check state a backend may carry (see balancer/health.ts). */
 export interface HealthView {
   readonly status: "up" | "down";
@@ -32,62 +35,140 @@ export interface HealthView {
 
 /** A backend with its load and health. */
 export class Backend {
-  spec: BackendSpec;
-  /** Latency sub-tier within its configured tier; 0 is the nearest. */
-  subTier = 0;
-  /** The last measured connect latency (ms), if any. */
-  latencyMs: number | undefined;
-  /** Active health checks, when its tier has them. */
-  health: HealthView | undefined;
-  /**
-   * Set by a failure: once the disable time is up, it still needs a
-   * successful probe before it takes sessions again.
-   */
-  recovering = false;
-  /** Sessions currently holding a lease on it. */
-  load = 0;
-  /** Sessions ever leased to it. */
-  sessionsTotal = 0;
-  /** Bytes of its ended sessions, client → backend (live sessions are added at scrape time). */
-  bytesUpEnded = 0;
-  /** Bytes of its ended sessions, backend → client. */
-  bytesDownEnded = 0;
-  /** Dial and probe failures by class, ever. */
-  readonly failuresByKind = new Map<FailureKind, number>();
-  /** No new sessions before this time (ms). */
-  disabledUntil = 0;
-  /** The failure that disabled it, while disabled. */
-  lastFailure: { kind: FailureKind; message: string; at: number } | undefined;
-  /** Failures since the last success. */
-  consecutiveFailures = 0;
+  #spec: BackendSpec;
+  #subTier = 0;
+  #latencyMs: number | undefined;
+  #health: HealthView | undefined;
+  #load = 0;
+  #sessionsTotal = 0;
+  #bytesUpEnded = 0;
+  #bytesDownEnded = 0;
+  /** Its passive failures: disabled, awaiting a probe, recovered. */
+  readonly failures = new FailureState();
 
   constructor(spec: BackendSpec) {
-    this.spec = spec;
+    this.#spec = spec;
+  }
+
+  /** What it is configured as. */
+  get spec(): BackendSpec {
+    return this.#spec;
   }
 
   /** The dial address, `host:port`. */
   get key(): string {
-    return this.spec.key;
+    return this.#spec.key;
+  }
+
+  /** Latency sub-tier within its configured tier; 0 is the nearest. */
+  get subTier(): number {
+    return this.#subTier;
+  }
+
+  /** The last measured connect latency (ms), if any. */
+  get latencyMs(): number | undefined {
+    return this.#latencyMs;
+  }
+
+  /** Active health checks, when its tier has them. */
+  get health(): HealthView | undefined {
+    return this.#health;
+  }
+
+  /** Sessions currently holding a lease on it. */
+  get load(): number {
+    return this.#load;
+  }
+
+  /** Sessions ever leased to it. */
+  get sessionsTotal(): number {
+    return this.#sessionsTotal;
+  }
+
+  /** Bytes of its ended sessions, client → backend (live sessions are added at scrape time). */
+  get bytesUpEnded(): number {
+    return this.#bytesUpEnded;
+  }
+
+  /** Bytes of its ended sessions, backend → client. */
+  get bytesDownEnded(): number {
+    return this.#bytesDownEnded;
+  }
+
+  /** Set by a failure: once the disable time is up, it still needs a successful probe. */
+  get recovering(): boolean {
+    return this.failures.recovering;
+  }
+
+  /** No new sessions before this time (ms). */
+  get disabledUntil(): number {
+    return this.failures.disabledUntil;
+  }
+
+  /** The failure that disabled it, while disabled or awaiting a probe. */
+  get lastFailure(): { kind: FailureKind; message: string; at: number } | undefined {
+    return this.failures.lastFailure;
+  }
+
+  /** Failures since the last success. */
+  get consecutiveFailures(): number {
+    return this.failures.consecutiveFailures;
+  }
+
+  /** Dial and probe failures by class, ever. */
+  get failuresByKind(): ReadonlyMap<FailureKind, number> {
+    return this.failures.failuresByKind;
+  }
+
+  /** Takes a new spec for the same address (a reload or DNS answer changed it). */
+  respec(spec: BackendSpec): void {
+    if (spec.key !== this.#spec.key) throw new RangeError(`respec: ${spec.key} is not ${this.key}`);
+    this.#spec = spec;
+  }
+
+  /** A lease was taken on it (see `Lease`). */
+  leased(): void {
+    this.#load++;
+    this.#sessionsTotal++;
+  }
+
+  /** A lease on it was given back, with the bytes its session moved. */
+  released(bytesUp = 0, bytesDown = 0): void {
+    this.#load--;
+    this.#bytesUpEnded += bytesUp;
+    this.#bytesDownEnded += bytesDown;
+  }
+
+  /** A probe or dial measured its connect latency. */
+  measured(latencyMs: number): void {
+    this.#latencyMs = latencyMs;
+  }
+
+  /** Latency regrouping put it in another sub-tier. */
+  moveToSubTier(subTier: number): void {
+    this.#subTier = subTier;
+  }
+
+  /** Attaches (or, with undefined, detaches) the active health checks of its tier. */
+  attachHealth(health: HealthView | undefined): void {
+    this.#health = health;
   }
 
   /** Starts its health afresh (it was gone a while); its counters stay. */
   forgetHealth(): void {
-    this.subTier = 0;
-    this.latencyMs = undefined;
-    this.recovering = false;
-    this.disabledUntil = 0;
-    this.lastFailure = undefined;
-    this.consecutiveFailures = 0;
+    this.#subTier = 0;
+    this.#latencyMs = undefined;
+    this.failures.forget();
   }
 
   /** Whether it has room for one more session (ignoring health). */
   hasRoom(): boolean {
-    return this.spec.maxConnections === 0 || this.load < this.spec.maxConnections;
+    return this.#spec.maxConnections === 0 || this.#load < this.#spec.maxConnections;
   }
 
   /** Whether a failure has it disabled at `now`. */
   isDisabledAt(now: number): boolean {
-    return now < this.disabledUntil;
+    return this.failures.isDisabledAt(now);
   }
 
   /**

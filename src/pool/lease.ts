@@ -14,8 +14,7 @@ export class Lease implements Disposable {
   constructor(backend: Backend, onRelease: (backend: Backend) => void) {
     this.backend = backend;
     this.#onRelease = onRelease;
-    backend.load++;
-    backend.sessionsTotal++;
+    backend.leased();
   }
 
   /** Whether the load has been given back. */
@@ -23,11 +22,14 @@ export class Lease implements Disposable {
     return this.#released;
   }
 
-  /** Gives the load back; later calls do nothing. */
-  release(): void {
+  /**
+   * Gives the load back, with the bytes the session moved each way;
+   * later calls do nothing.
+   */
+  release(bytesUp = 0, bytesDown = 0): void {
     if (this.#released) return;
     this.#released = true;
-    this.backend.load--;
+    this.backend.released(bytesUp, bytesDown);
     this.#onRelease(this.backend);
   }
 

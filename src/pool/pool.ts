@@ -80,7 +80,7 @@ export class Pool {
       if (existing === undefined && revived !== undefined) {
         this.#retired.delete(key);
         this.#gone.delete(key);
-        revived.spec = spec;
+        revived.respec(spec);
         this.#backends.set(key, revived);
         added.push(revived);
       } else if (existing === undefined) {
@@ -88,7 +88,7 @@ export class Pool {
         this.#backends.set(key, backend);
         added.push(backend);
       } else if (!sameSpec(existing.spec, spec)) {
-        existing.spec = spec;
+        existing.respec(spec);
         updated.push(existing);
       }
     }
@@ -106,18 +106,12 @@ export class Pool {
    * that it needs a successful probe (`recovered`) to take sessions again.
    */
   disable(backend: Backend, kind: FailureKind, message: string, now: number, durationMs: number) {
-    backend.consecutiveFailures++;
-    backend.failuresByKind.set(kind, (backend.failuresByKind.get(kind) ?? 0) + 1);
-    backend.lastFailure = { kind, message, at: now };
-    backend.disabledUntil = Math.max(backend.disabledUntil, now + durationMs);
-    backend.recovering = true;
+    backend.failures.fail(kind, message, now, durationMs);
   }
 
   /** A probe or dial succeeded: the backend takes sessions again. */
   recovered(backend: Backend): void {
-    backend.consecutiveFailures = 0;
-    backend.recovering = false;
-    backend.disabledUntil = 0;
+    backend.failures.succeed();
   }
 
   /** Calls `listener` whenever a lease is released; returns its removal. */

@@ -70,7 +70,7 @@ Deno.test("acquire() prefers the nearer latency sub-tier within a tier, tier ord
   pool.apply([spec(1, 0), spec(2, 0), spec(3, 1)]);
   const slow = pool.get("127.0.0.1:1");
   assert.ok(slow);
-  slow.subTier = 1;
+  slow.moveToSubTier(1);
   assert.deepEqual(ports(pool, 3), [2, 2, 2]);
   const near = pool.get("127.0.0.1:2");
   assert.ok(near);
@@ -148,6 +148,6 @@ Deno.test("isEligible() agrees with ineligibility() in every state", () => {
   agree(50);
   agree(100);
   pool.recovered(full);
-  full.health = { status: "down", lastResult: "timeout" };
+  full.attachHealth({ status: "down", lastResult: "timeout" });
   agree(200);
 });

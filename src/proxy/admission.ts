@@ -6,25 +6,28 @@
  * @module
  */
 
-import type { Clock } from "../clock.ts";
-import type { Lease } from "../pool/lease.ts";
-import type { Pool } from "../pool/pool.ts";
+import type { Lease } from "../pool/mod.ts";
+import type { Scheduler } from "../scheduler.ts";
 
 /** Hands out leases, queueing clients while the pool has no room. */
 export class Admission implements Disposable {
   readonly #acquire: (now: number) => Lease | undefined;
-  readonly #clock: Clock;
+  readonly #scheduler: Scheduler;
   readonly #waiters: Array<() => void> = [];
   readonly #stopListening: () => void;
 
   /**
    * @param acquire the pick (`Balancer.acquire`)
-   * @param pool whose lease releases wake the first waiter
+   * @param onRelease subscribes to lease releases, each of which wakes the first waiter
    */
-  constructor(acquire: (now: number) => Lease | undefined, pool: Pool, clock: Clock) {
+  constructor(
+    acquire: (now: number) => Lease | undefined,
+    onRelease: (listener: () => void) => () => void,
+    scheduler: Scheduler,
+  ) {
     this.#acquire = acquire;
-    this.#clock = clock;
-    this.#stopListening = pool.onRelease(() => this.#waiters[0]?.());
+    this.#scheduler = scheduler;
+    this.#stopListening = onRelease(() => this.#waiters[0]?.());
   }
 
   /** Clients waiting for a backend right now. */
@@ -37,9 +40,9 @@ export class Admission implements Disposable {
    * room. Undefined when the time is up or `signal` aborts.
    */
   async acquire(timeoutMs: number, signal: AbortSignal): Promise<Lease | undefined> {
-    const deadline = this.#clock.now() + timeoutMs;
+    const deadline = this.#scheduler.now() + timeoutMs;
     while (!signal.aborted) {
-      const now = this.#clock.now();
+      const now = this.#scheduler.now();
       const lease = this.#acquire(now);
       if (lease !== undefined) return lease;
       if (now >= deadline) return undefined;
@@ -56,13 +59,13 @@ export class Admission implements Disposable {
   #sleep(ms: number, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const wake = () => {
-        clearTimeout(timer);
+        cancel();
         signal.removeEventListener("abort", wake);
         const index = this.#waiters.indexOf(wake);
         if (index >= 0) this.#waiters.splice(index, 1);
         resolve();
       };
-      const timer = setTimeout(wake, Math.max(0, ms));
+      const cancel = this.#scheduler.after(ms, wake);
       signal.addEventListener("abort", wake, { once: true });
       this.#waiters.push(wake);
     });

@@ -7,10 +7,9 @@
 
 import assert from "node:assert/strict";
 import { startSidecar } from "../../mod.ts";
-import { startTestServer } from "../testing/backends.ts";
-import { connectIdentified } from "../testing/client.ts";
+import { connectIdentified, startTestServer } from "../testing/mod.ts";
 import { denoDialer, type Dialer } from "./dial.ts";
-import type { Status } from "../diag/status.ts";
+import type { Status } from "../diag/mod.ts";
 
 Deno.test("a blackholed backend is timed out, disabled for disableFor.timeout, and the client served by the next tier", async () => {
   await using home = startTestServer("home", { greeting: "home" });

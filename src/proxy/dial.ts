@@ -4,7 +4,8 @@
  * @module
  */
 
-import type { FailureKind } from "../pool/backend.ts";
+import type { FailureKind } from "../pool/mod.ts";
+import { deadlineSignal, type Scheduler } from "../scheduler.ts";
 
 /** A failed dial, with the failure's class. */
 export class DialError extends Error {
@@ -42,11 +43,9 @@ export async function dialBackend(
   address: { readonly key: string; readonly hostname: string; readonly port: number },
   timeoutMs: number,
   signal: AbortSignal,
+  scheduler: Scheduler,
 ): Promise<Deno.TcpConn> {
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), timeoutMs);
-  const onAbort = () => deadline.abort();
-  signal.addEventListener("abort", onAbort, { once: true });
+  using deadline = deadlineSignal(scheduler, timeoutMs, signal);
   try {
     const conn = await dialer({
       hostname: address.hostname,
@@ -57,15 +56,12 @@ export async function dialBackend(
     return conn;
   } catch (error) {
     if (signal.aborted) throw error;
-    if (deadline.signal.aborted) {
+    if (deadline.timedOut()) {
       throw new DialError("timeout", address.key, `no answer within ${timeoutMs}ms`, {
         cause: error,
       });
     }
     throw classify(address.key, error);
-  } finally {
-    clearTimeout(timer);
-    signal.removeEventListener("abort", onAbort);
   }
 }
 

@@ -5,9 +5,9 @@
  * @module
  */
 
-import type { ProbeResult } from "../balancer/balancer.ts";
-import type { Clock } from "../clock.ts";
-import type { BackendSpec } from "../pool/backend.ts";
+import type { ProbeResult } from "../balancer/mod.ts";
+import type { BackendSpec } from "../pool/mod.ts";
+import { deadlineSignal, type Scheduler } from "../scheduler.ts";
 import { dialBackend, type Dialer, DialError } from "./dial.ts";
 
 /** What a probe does after connecting. */
@@ -24,22 +24,20 @@ export async function probeBackend(
   dialer: Dialer,
   spec: BackendSpec,
   options: ProbeOptions,
-  clock: Clock,
+  scheduler: Scheduler,
   signal: AbortSignal,
 ): Promise<ProbeResult> {
-  const started = clock.now();
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), options.timeoutMs);
-  const deadline = AbortSignal.any([signal, timeout.signal]);
+  const started = scheduler.now();
+  using deadline = deadlineSignal(scheduler, options.timeoutMs, signal);
   let conn: Deno.TcpConn | undefined;
   try {
-    conn = await dialBackend(dialer, spec, options.timeoutMs, signal);
+    conn = await dialBackend(dialer, spec, options.timeoutMs, signal, scheduler);
     if (options.send !== "") await conn.write(new TextEncoder().encode(options.send));
-    if (options.expect !== "") await readUntil(conn, options.expect, deadline);
-    return { ok: true, latencyMs: clock.now() - started };
+    if (options.expect !== "") await readUntil(conn, options.expect, deadline.signal);
+    return { ok: true, latencyMs: scheduler.now() - started };
   } catch (error) {
     if (error instanceof DialError) return { ok: false, kind: error.kind, message: error.reason };
-    if (deadline.aborted && !signal.aborted) {
+    if (deadline.timedOut() && !signal.aborted) {
       return {
         ok: false,
         kind: "timeout",
@@ -48,7 +46,6 @@ export async function probeBackend(
     }
     return { ok: false, kind: "error", message: (error as Error).message };
   } finally {
-    clearTimeout(timer);
     try {
       conn?.close();
     } catch {

@@ -6,14 +6,13 @@
  * @module
  */
 
-import type { Clock } from "../clock.ts";
-import type { Logger } from "../log/logger.ts";
-import type { Backend } from "../pool/backend.ts";
-import type { Lease } from "../pool/lease.ts";
-import type { Admission } from "./admission.ts";
+import type { Logger } from "../log/mod.ts";
+import type { BackendSpec } from "../pool/mod.ts";
+import type { Scheduler } from "../scheduler.ts";
 import type { BufferPool } from "./buffer_pool.ts";
 import { dialBackend, type Dialer, DialError } from "./dial.ts";
 import { pump, type PumpEnd, type PumpStats } from "./pump.ts";
+import type { LeaseSource, SessionLease } from "./session_lease.ts";
 
 /** How a session ended, as the access log says it. */
 export type EndReason =
@@ -29,16 +28,10 @@ export type EndReason =
 /** What a session needs from its frontend. */
 export interface SessionDeps {
   readonly frontendName: string;
-  readonly admission: Admission;
-  /** A dial to `backend` failed: disable it (and plan its recovery). */
-  readonly onDialFailure: (backend: Backend, error: DialError) => void;
-  /** A dial to `backend` succeeded after `dialMs`. */
-  readonly onDialSuccess: (backend: Backend, dialMs: number) => void;
-  /** The session has ended and released its backend. */
-  readonly onEnd: (session: Session) => void;
+  readonly leases: LeaseSource;
   readonly dialer: Dialer;
   readonly buffers: BufferPool;
-  readonly clock: Clock;
+  readonly scheduler: Scheduler;
   readonly log: Logger;
   readonly queueTimeoutMs: number;
 }
@@ -52,7 +45,7 @@ export class Session {
   readonly up: PumpStats = { bytes: 0 };
   /** Backend → client bytes. */
   readonly down: PumpStats = { bytes: 0 };
-  #lease: Lease | undefined;
+  #lease: SessionLease | undefined;
   #server: Deno.TcpConn | undefined;
   #endReason: EndReason | undefined;
   // Only needed while leasing and dialling; dropped once connected, since
@@ -66,7 +59,7 @@ export class Session {
   }
 
   /** The backend serving it, once leased. */
-  get backend(): Backend | undefined {
+  get backend(): BackendSpec | undefined {
     return this.#lease?.backend;
   }
 
@@ -117,32 +110,36 @@ export class Session {
       }
     } finally {
       this.close(this.#endReason ?? "error");
-      this.#lease?.release();
+      this.#lease?.release(this.up.bytes, this.down.bytes);
       this.#logEnd(deps);
-      deps.onEnd(this);
     }
   }
 
   async #connect(deps: SessionDeps): Promise<boolean> {
-    const { admission, clock } = deps;
+    const { leases, scheduler } = deps;
     const deadline = this.startedAt + deps.queueTimeoutMs;
-    let lease = await admission.acquire(deps.queueTimeoutMs, this.signal);
+    let lease = await leases.acquire(deps.queueTimeoutMs, this.signal);
     while (lease !== undefined) {
       this.#lease = lease;
-      const { spec } = lease.backend;
+      const spec = lease.backend;
       try {
-        const dialStarted = clock.now();
-        this.#server = await dialBackend(deps.dialer, spec, spec.dialTimeoutMs, this.signal);
+        const dialStarted = scheduler.now();
+        this.#server = await dialBackend(
+          deps.dialer,
+          spec,
+          spec.dialTimeoutMs,
+          this.signal,
+          scheduler,
+        );
         if (this.signal.aborted) return false;
-        deps.onDialSuccess(lease.backend, clock.now() - dialStarted);
+        lease.connected(scheduler.now() - dialStarted);
         return true;
       } catch (error) {
         if (!(error instanceof DialError)) throw error;
-        deps.onDialFailure(lease.backend, error);
-        lease.release();
+        lease.failed(error);
         this.#lease = undefined;
-        const remaining = Math.max(0, deadline - clock.now());
-        lease = await admission.acquire(remaining, this.signal);
+        const remaining = Math.max(0, deadline - scheduler.now());
+        lease = await leases.acquire(remaining, this.signal);
       }
     }
     return false;
@@ -164,7 +161,7 @@ export class Session {
   }
 
   #logEnd(deps: SessionDeps): void {
-    const backend = this.#lease?.backend.spec;
+    const backend = this.#lease?.backend;
     const remote = this.client.remoteAddr as Deno.NetAddr;
     deps.log.info("session ended", {
       session: this.id,
@@ -174,7 +171,7 @@ export class Session {
       tier: backend?.tierName,
       up: this.up.bytes,
       down: this.down.bytes,
-      ms: Math.round(deps.clock.now() - this.startedAt),
+      ms: Math.round(deps.scheduler.now() - this.startedAt),
       how: this.#endReason,
     });
   }

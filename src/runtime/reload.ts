@@ -9,10 +9,9 @@
  * @module
  */
 
-import { ConfigError } from "../config/errors.ts";
-import { loadConfig, type LoadedConfig, readConfigText } from "../config/load.ts";
-import type { Logger } from "../log/logger.ts";
-import { Timers } from "./timers.ts";
+import { ConfigError, loadConfig, type LoadedConfig, readConfigText } from "../config/mod.ts";
+import type { Logger } from "../log/mod.ts";
+import { type Scheduler, TimerGroup } from "../scheduler.ts";
 
 /** What started a reload. */
 export type ReloadTrigger = "watch" | "poll" | "signal";
@@ -42,7 +41,7 @@ export interface ReloaderOptions {
   /** Applies a new valid config; throws when it cannot go live (e.g. a port in use). */
   readonly apply: (loaded: LoadedConfig) => Promise<void>;
   readonly log: Logger;
-  readonly now: () => number;
+  readonly scheduler: Scheduler;
   /** How long file events are gathered before a reload. @default 100 */
   readonly debounceMs?: number;
 }
@@ -50,7 +49,7 @@ export interface ReloaderOptions {
 /** Watches, polls and listens for SIGHUP; reloads one at a time. */
 export class ConfigReloader implements AsyncDisposable {
   readonly #options: ReloaderOptions;
-  readonly #timers = new Timers();
+  readonly #timers: TimerGroup;
   #text: string;
   #watcher: Deno.FsWatcher | undefined;
   #watchLoop: Promise<void> | undefined;
@@ -61,10 +60,11 @@ export class ConfigReloader implements AsyncDisposable {
 
   constructor(options: ReloaderOptions) {
     this.#options = options;
+    this.#timers = new TimerGroup(options.scheduler);
     this.#text = options.initialText;
     this.#status = {
       generation: 1,
-      lastSuccessAt: options.now(),
+      lastSuccessAt: options.scheduler.now(),
       lastError: undefined,
       successes: 0,
       failures: 0,
@@ -122,7 +122,7 @@ export class ConfigReloader implements AsyncDisposable {
       this.#status = {
         ...this.#status,
         generation: this.#status.generation + 1,
-        lastSuccessAt: this.#options.now(),
+        lastSuccessAt: this.#options.scheduler.now(),
         lastError: undefined,
         successes: this.#status.successes + 1,
       };
@@ -140,7 +140,7 @@ export class ConfigReloader implements AsyncDisposable {
       : [(error as Error).message ?? String(error)];
     this.#status = {
       ...this.#status,
-      lastError: { at: this.#options.now(), trigger, problems },
+      lastError: { at: this.#options.scheduler.now(), trigger, problems },
       failures: this.#status.failures + 1,
     };
     this.#options.log.error("config reload failed; the last good config keeps running", {

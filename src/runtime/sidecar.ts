@@ -4,23 +4,18 @@
  * @module
  */
 
-import { DecisionLog } from "../balancer/decisions.ts";
-import { type Clock, systemClock } from "../clock.ts";
-import { parseHostPort } from "../config/address.ts";
-import type { Config } from "../config/types.ts";
+import { DecisionLog } from "../balancer/mod.ts";
+import { type Config, parseHostPort } from "../config/mod.ts";
 import {
   nameServerResolver,
   type Resolver,
   SwitchableResolver,
   systemResolver,
-} from "../discovery/resolve.ts";
-import { createDiagHandler } from "../diag/handler.ts";
-import { DiagEndpoint } from "../diag/server.ts";
-import { createDiagSource } from "../diag/source.ts";
-import { type Logger, silentLogger } from "../log/logger.ts";
-import { BufferPool } from "../proxy/buffer_pool.ts";
-import { denoDialer, type Dialer } from "../proxy/dial.ts";
-import { ListenError } from "../proxy/frontend.ts";
+} from "../discovery/mod.ts";
+import { createDiagHandler, createDiagSource, DiagEndpoint } from "../diag/mod.ts";
+import { type Logger, silentLogger } from "../log/mod.ts";
+import { BufferPool, denoDialer, type Dialer, ListenError } from "../proxy/mod.ts";
+import { type Scheduler, systemScheduler } from "../scheduler.ts";
 import type { ReloadStatus } from "./reload.ts";
 import { type ApplyResult, type ShutdownResult, Supervisor } from "./supervisor.ts";
 
@@ -28,8 +23,8 @@ import { type ApplyResult, type ShutdownResult, Supervisor } from "./supervisor.
 export interface SidecarOptions {
   /** @default a logger that drops everything */
   readonly log?: Logger;
-  /** @default the system clock */
-  readonly clock?: Clock;
+  /** Time and timers. @default the system clock and timers */
+  readonly scheduler?: Scheduler;
   /** @default the config's resolver.nameServer, else the system resolver (getaddrinfo) */
   readonly resolver?: Resolver;
   /** @default Deno.connect */
@@ -55,8 +50,8 @@ export interface FrontendInfo {
 export interface Sidecar extends AsyncDisposable {
   /** The frontends now running. */
   readonly frontends: readonly FrontendInfo[];
-  /** The supervisor, for diagnostics. */
-  readonly supervisor: Supervisor;
+  /** The config now running. */
+  readonly config: Config;
   /** Recent decisions (failover, spill, failback, drain, reload …). */
   readonly decisions: DecisionLog;
   /** The diagnostics server's bound address, when `diagAddr` is set. */
@@ -80,7 +75,7 @@ export async function launchSidecar(
   config: Config,
   options: SidecarOptions = {},
 ): Promise<Sidecar> {
-  const clock = options.clock ?? systemClock;
+  const scheduler = options.scheduler ?? systemScheduler;
   const decisions = new DecisionLog();
   const log = options.log ?? silentLogger;
   decisions.subscribe(({ kind, frontend, backend, reason }) =>
@@ -89,7 +84,7 @@ export async function launchSidecar(
   const resolver = new SwitchableResolver(options.resolver ?? resolverFor(config));
   const supervisor = await Supervisor.start(config, {
     log,
-    clock,
+    scheduler,
     resolver,
     dialer: options.dialer ?? denoDialer,
     buffers: new BufferPool(),
@@ -99,9 +94,9 @@ export async function launchSidecar(
   let configInput = options.configInput ?? {};
   const diagHandler = createDiagHandler(createDiagSource({
     version: options.version ?? "dev",
-    startedAt: clock.now(),
-    clock,
-    supervisor,
+    startedAt: scheduler.now(),
+    clock: scheduler,
+    running: supervisor,
     decisions,
     reloadStatus: options.reloadStatus ?? (() => undefined),
     configInput: () => configInput,
@@ -134,7 +129,9 @@ export async function launchSidecar(
     get frontends() {
       return supervisor.frontends.map((f) => ({ name: f.config.name, address: f.address }));
     },
-    supervisor,
+    get config() {
+      return supervisor.config;
+    },
     decisions,
     get diagAddress() {
       return diag.address;
@@ -153,7 +150,7 @@ export async function launchSidecar(
           })
         );
         decisions.record({
-          at: clock.now(),
+          at: scheduler.now(),
           kind: "reload",
           frontend: "*",
           reason:

@@ -7,8 +7,9 @@
  * @module
  */
 
-import type { Config } from "../config/types.ts";
-import { type FrontendDeps, RunningFrontend } from "../proxy/frontend.ts";
+import type { Config } from "../config/mod.ts";
+import { type FrontendDeps, type FrontendSnapshot, RunningFrontend } from "../proxy/mod.ts";
+import { type Scheduler, sleep } from "../scheduler.ts";
 
 /** How a shutdown ended: every session finished, or some were closed. */
 export type ShutdownResult = "drained" | "closed";
@@ -56,6 +57,11 @@ export class Supervisor implements AsyncDisposable {
   /** The running frontends, in config order. */
   get frontends(): readonly RunningFrontend[] {
     return this.#frontends;
+  }
+
+  /** Every running frontend as diagnostics show it, copied now. */
+  snapshots(): FrontendSnapshot[] {
+    return this.#frontends.map((frontend) => frontend.snapshot());
   }
 
   /** The shared dependencies (clock, logger, decisions, …). */
@@ -106,6 +112,7 @@ export class Supervisor implements AsyncDisposable {
   async shutdown(graceMs: number, force?: AbortSignal): Promise<ShutdownResult> {
     await Promise.all(this.#frontends.map((frontend) => frontend.stopAccepting()));
     const drained = await within(
+      this.#deps.scheduler,
       graceMs,
       force,
       Promise.all(this.#frontends.map((frontend) => frontend.sessionsDone())),
@@ -122,7 +129,7 @@ export class Supervisor implements AsyncDisposable {
   #retire(frontend: RunningFrontend, graceMs: number): void {
     const retiring = (async () => {
       await frontend.stopAccepting();
-      await within(graceMs, undefined, frontend.sessionsDone());
+      await within(this.#deps.scheduler, graceMs, undefined, frontend.sessionsDone());
       frontend.closeSessions("drain");
       await frontend[Symbol.asyncDispose]();
     })().finally(() => this.#retiring.delete(retiring));
@@ -156,22 +163,22 @@ async function startAll(
 
 /** Whether `work` settles within `ms` (and before `force` aborts). */
 async function within(
+  scheduler: Scheduler,
   ms: number,
   force: AbortSignal | undefined,
   work: Promise<unknown>,
 ): Promise<boolean> {
   if (force?.aborted) return false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let onForce: (() => void) | undefined;
-  const giveUp = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-    onForce = () => resolve(false);
-    force?.addEventListener("abort", onForce, { once: true });
-  });
+  const giveUp = new AbortController();
+  const onForce = () => giveUp.abort();
+  force?.addEventListener("abort", onForce, { once: true });
   try {
-    return await Promise.race([work.then(() => true), giveUp]);
+    return await Promise.race([
+      work.then(() => true),
+      sleep(scheduler, ms, giveUp.signal).then(() => false),
+    ]);
   } finally {
-    clearTimeout(timer);
-    if (onForce !== undefined) force?.removeEventListener("abort", onForce);
+    giveUp.abort();
+    force?.removeEventListener("abort", onForce);
   }
 }

@@ -1,0 +1,13 @@
+/**
+ * Structured logging, text or JSON, written once per event-loop turn.
+ * @module
+ */
+
+export {
+  createLogger,
+  type Fields,
+  type Level,
+  type Logger,
+  type LoggerOptions,
+  silentLogger,
+} from "./logger.ts";

@@ -1,0 +1,289 @@
+/**
+ * Keeps one frontend's backends current and hands out leases on them: owns
+ * the balancer, discovery and every periodic job (DNS refresh and retry,
+ * latency probes, health checks, recovery probes, the maintenance tick).
+ * Sessions see it only as a `LeaseSource`; diagnostics only through
+ * `snapshot()`. Wiring only: every decision is the balancer's.
+ * @module
+ */
+
+import {
+  Balancer,
+  type Closure,
+  type DecisionLog,
+  type ProbePurpose,
+  type SessionView,
+} from "../balancer/mod.ts";
+import type { Frontend } from "../config/mod.ts";
+import { Discovery, type Resolver } from "../discovery/mod.ts";
+import type { Logger } from "../log/mod.ts";
+import type { Backend, Lease } from "../pool/mod.ts";
+import { type Scheduler, TimerGroup } from "../scheduler.ts";
+import { Admission } from "./admission.ts";
+import type { Dialer, DialError } from "./dial.ts";
+import type { FrontendStats } from "./frontend_stats.ts";
+import { probeBackend } from "./probe.ts";
+import type { LeaseSource, SessionLease } from "./session_lease.ts";
+import type { BackendSnapshot, UpkeepSnapshot } from "./snapshot.ts";
+
+/** What the upkeep needs from the sidecar. */
+export interface UpkeepDeps {
+  readonly scheduler: Scheduler;
+  readonly log: Logger;
+  readonly resolver: Resolver;
+  readonly dialer: Dialer;
+  readonly decisions: DecisionLog;
+  /** A number in [0, 1), for smearing closes. */
+  readonly rng: () => number;
+}
+
+/** The frontend's sessions, as maintenance sees and closes them. */
+export interface SessionDirectory {
+  views(now: number): SessionView[];
+  closeLater(closure: Closure): void;
+}
+
+/** One frontend's backends, kept current. */
+export class BackendUpkeep implements LeaseSource, Disposable {
+  readonly #deps: UpkeepDeps;
+  readonly #sessions: SessionDirectory;
+  readonly #stats: FrontendStats;
+  readonly #balancer: Balancer;
+  readonly #discovery = new Discovery();
+  readonly #admission: Admission;
+  /** The periodic jobs, restarted with new periods on a reload. */
+  readonly #loops: TimerGroup;
+  /** One-off timers: recovery probes. */
+  readonly #timers: TimerGroup;
+  readonly #recovery = new Map<string, () => void>();
+  readonly #stopProbes = new AbortController();
+  #config: Frontend;
+  #rebalancing = false;
+  #dnsRetry: (() => void) | undefined;
+
+  constructor(
+    config: Frontend,
+    deps: UpkeepDeps,
+    sessions: SessionDirectory,
+    stats: FrontendStats,
+  ) {
+    this.#config = config;
+    this.#deps = deps;
+    this.#sessions = sessions;
+    this.#stats = stats;
+    this.#loops = new TimerGroup(deps.scheduler);
+    this.#timers = new TimerGroup(deps.scheduler);
+    this.#balancer = new Balancer(config.name, config.backendPool, deps.decisions);
+    this.#admission = new Admission(
+      (now) => this.#balancer.acquire(now),
+      (listener) => this.#balancer.onRelease(listener),
+      deps.scheduler,
+    );
+  }
+
+  /** Clients waiting for a backend. */
+  get waiting(): number {
+    return this.#admission.waiting;
+  }
+
+  /** Resolves the backends, then starts the periodic jobs. */
+  async start(): Promise<void> {
+    await this.refreshDiscovery(true);
+    this.#startLoops();
+  }
+
+  /** Takes a reloaded config: backends reconciled by address, jobs restarted. */
+  async update(config: Frontend): Promise<void> {
+    this.#config = config;
+    this.#balancer.configure(config.backendPool);
+    this.#loops.clear();
+    this.#dnsRetry = undefined;
+    await this.refreshDiscovery();
+    this.#startLoops();
+  }
+
+  async acquire(timeoutMs: number, signal: AbortSignal): Promise<SessionLease | undefined> {
+    const lease = await this.#admission.acquire(timeoutMs, signal);
+    return lease === undefined ? undefined : this.#sessionLease(lease);
+  }
+
+  /** Resolves every name again and applies the answers to the pool. */
+  async refreshDiscovery(initial = false): Promise<void> {
+    const { log, resolver, scheduler } = this.#deps;
+    const tiers = this.#config.backendPool.tiers;
+    const { answers, failures } = await this.#discovery.refresh(tiers, resolver, scheduler.now());
+    let neverResolved = false;
+    for (const [name, error] of failures) {
+      const kept = answers.hosts.has(name) || answers.srv.has(name);
+      neverResolved ||= !kept;
+      log.warn("cannot resolve backend name", {
+        frontend: this.#config.name,
+        name,
+        error,
+        kept: kept ? "last good answer" : "nothing",
+      });
+    }
+    this.#balancer.applyAnswers(answers, scheduler.now(), initial);
+    this.#admission.wakeAll();
+    // One pending retry at most: every refresh would otherwise start a chain of its own.
+    if (neverResolved && this.#dnsRetry === undefined) {
+      const retryMs = Math.min(...tiers.map((tier) => tier.disableFor.dnsMs));
+      this.#dnsRetry = this.#loops.after(retryMs, () => {
+        this.#dnsRetry = undefined;
+        void this.refreshDiscovery();
+      });
+    }
+  }
+
+  /** The backends as diagnostics show them, at `now`. */
+  snapshot(now: number): UpkeepSnapshot {
+    const balancer = this.#balancer;
+    return {
+      backends: balancer.backends.map((backend) => backendSnapshot(backend, now, false)),
+      retired: balancer.retired.map((backend) => backendSnapshot(backend, now, true)),
+      betterRoomSince: this.#config.backendPool.tiers.map((_, index) =>
+        balancer.betterRoomSince(index)
+      ),
+      unresolvedNames: [...this.#discovery.failing].map(([name, failure]) => ({
+        name,
+        ...failure,
+      })),
+    };
+  }
+
+  /** Stops every periodic job and probe; leases still work (for the sessions left). */
+  stopJobs(): void {
+    this.#loops[Symbol.dispose]();
+    this.#timers[Symbol.dispose]();
+    this.#stopProbes.abort();
+  }
+
+  /** Stops the jobs and wakes any client still waiting (call once sessions are done). */
+  [Symbol.dispose](): void {
+    this.stopJobs();
+    this.#admission[Symbol.dispose]();
+  }
+
+  #sessionLease(lease: Lease): SessionLease {
+    const backend = lease.backend;
+    return {
+      backend: backend.spec,
+      connected: (dialMs) => {
+        this.#balancer.dialSucceeded(backend);
+        this.#stats.dialled(dialMs);
+      },
+      failed: (error) => {
+        this.#dialFailed(backend, error);
+        lease.release();
+      },
+      release: (bytesUp, bytesDown) => lease.release(bytesUp, bytesDown),
+    };
+  }
+
+  #dialFailed(backend: Backend, error: DialError): void {
+    const { scheduler, log } = this.#deps;
+    const durationMs = this.#balancer.dialFailed(
+      backend,
+      error.kind,
+      error.reason,
+      scheduler.now(),
+    );
+    log.warn("backend disabled after a failed dial", {
+      frontend: this.#config.name,
+      backend: backend.key,
+      tier: backend.spec.tierName,
+      kind: error.kind,
+      forMs: durationMs,
+    });
+    this.#planRecovery(backend);
+  }
+
+  #startLoops(): void {
+    const config = this.#config;
+    // Measure latency at once rather than a whole rebalanceDuration later.
+    this.#loops.after(0, () => void this.#rebalance(false));
+    this.#loops.every(config.rebalanceDurationMs, () => void this.#rebalance());
+    this.#loops.every(config.backendPool.maintenanceTimeMs, () => this.#maintain());
+    config.backendPool.tiers.forEach((tier, index) => {
+      if (tier.healthCheck === undefined) return;
+      this.#loops.every(tier.healthCheck.intervalMs, () => void this.#checkHealth(index));
+    });
+  }
+
+  async #rebalance(refreshNames = true): Promise<void> {
+    if (this.#rebalancing) return;
+    this.#rebalancing = true;
+    try {
+      if (refreshNames) await this.refreshDiscovery();
+      const live = this.#balancer.backends.filter((b) => !b.recovering);
+      await Promise.all(live.map((backend) => this.#probe(backend, "latency")));
+      this.#balancer.regroupByLatency(this.#deps.scheduler.now());
+    } finally {
+      this.#rebalancing = false;
+    }
+  }
+
+  async #checkHealth(tierIndex: number): Promise<void> {
+    const backends = this.#balancer.backends.filter((b) => b.spec.tier === tierIndex);
+    await Promise.all(backends.map((backend) => this.#probe(backend, "health")));
+  }
+
+  async #probe(backend: Backend, purpose: ProbePurpose): Promise<void> {
+    const check = this.#balancer.tierOf(backend)?.healthCheck;
+    const options = check === undefined
+      ? { timeoutMs: backend.spec.dialTimeoutMs, send: "", expect: "" }
+      : { timeoutMs: check.timeoutMs, send: check.send, expect: check.expect };
+    const { dialer, scheduler, log } = this.#deps;
+    const signal = this.#stopProbes.signal;
+    const result = await probeBackend(dialer, backend.spec, options, scheduler, signal);
+    if (signal.aborted) return;
+    const wasDisabled = backend.isDisabledAt(scheduler.now());
+    if (this.#balancer.probed(backend, purpose, result, scheduler.now())) {
+      log.info("backend recovered", { frontend: this.#config.name, backend: backend.key, purpose });
+      this.#admission.wakeAll();
+    }
+    if (!wasDisabled && backend.isDisabledAt(scheduler.now())) this.#planRecovery(backend);
+  }
+
+  /** Probes a disabled backend as soon as its disable time is up, until it recovers. */
+  #planRecovery(backend: Backend): void {
+    this.#recovery.get(backend.key)?.();
+    const waitMs = backend.disabledUntil - this.#deps.scheduler.now();
+    this.#recovery.set(
+      backend.key,
+      this.#timers.after(waitMs, async () => {
+        this.#recovery.delete(backend.key);
+        if (!backend.recovering || this.#balancer.get(backend.key) !== backend) return;
+        await this.#probe(backend, "recovery");
+        if (backend.recovering) this.#planRecovery(backend);
+      }),
+    );
+  }
+
+  #maintain(): void {
+    const now = this.#deps.scheduler.now();
+    const views = this.#sessions.views(now);
+    for (const closure of this.#balancer.maintain(now, views, this.#deps.rng)) {
+      this.#sessions.closeLater(closure);
+    }
+  }
+}
+
+function backendSnapshot(backend: Backend, now: number, retired: boolean): BackendSnapshot {
+  const why = retired ? `removed; draining ${backend.load} session(s)` : backend.ineligibility(now);
+  return {
+    spec: backend.spec,
+    subTier: backend.subTier,
+    latencyMs: backend.latencyMs,
+    health: backend.health === undefined ? undefined : { ...backend.health },
+    load: backend.load,
+    sessionsTotal: backend.sessionsTotal,
+    bytesUpEnded: backend.bytesUpEnded,
+    bytesDownEnded: backend.bytesDownEnded,
+    disabledUntil: backend.isDisabledAt(now) ? backend.disabledUntil : undefined,
+    lastFailure: backend.lastFailure,
+    failuresByKind: new Map(backend.failuresByKind),
+    retired,
+    ineligibility: why,
+  };
+}

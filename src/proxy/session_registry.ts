@@ -1,0 +1,133 @@
+/**
+ * A frontend's open sessions: started, tracked until they end, swept for
+ * idleness, shown to maintenance as views, and closed on request (at once
+ * or smeared over a delay). Nothing else holds a session.
+ * @module
+ */
+
+import type { Closure, SessionView } from "../balancer/mod.ts";
+import type { Logger } from "../log/mod.ts";
+import { type Scheduler, TimerGroup } from "../scheduler.ts";
+import type { FrontendStats } from "./frontend_stats.ts";
+import { IdleTracker, sweepIntervalMs } from "./idle.ts";
+import type { EndReason, Session } from "./session.ts";
+
+/** Bytes moved by live sessions, per backend address. */
+export type LiveBytes = ReadonlyMap<string, { readonly up: number; readonly down: number }>;
+
+/** What the registry needs from its frontend. */
+export interface RegistryDeps {
+  readonly scheduler: Scheduler;
+  readonly log: Logger;
+  readonly stats: FrontendStats;
+}
+
+/** The sessions of one frontend. */
+export class SessionRegistry implements Disposable {
+  readonly #deps: RegistryDeps;
+  readonly #sessions = new Map<number, Session>();
+  readonly #running = new Set<Promise<void>>();
+  readonly #closing = new Set<number>();
+  readonly #idle = new IdleTracker<Session>();
+  readonly #timers: TimerGroup;
+  #frontendName = "";
+  #stopSweep: () => void = () => {};
+
+  constructor(deps: RegistryDeps) {
+    this.#deps = deps;
+    this.#timers = new TimerGroup(deps.scheduler);
+  }
+
+  /** Open sessions. */
+  get size(): number {
+    return this.#sessions.size;
+  }
+
+  /** Sweeps for sessions idle longer than `idleMs` (restarting the sweep on a reload). */
+  configure(frontendName: string, idleMs: number): void {
+    this.#frontendName = frontendName;
+    this.#stopSweep();
+    this.#stopSweep = this.#timers.every(sweepIntervalMs(idleMs), () => this.#closeIdle(idleMs));
+  }
+
+  /** Tracks `session` while `run` runs it; counts its end. */
+  track(session: Session, run: (session: Session) => Promise<void>): void {
+    this.#sessions.set(session.id, session);
+    this.#deps.stats.accepted();
+    const running = run(session).finally(() => {
+      this.#sessions.delete(session.id);
+      this.#closing.delete(session.id);
+      this.#running.delete(running);
+      const durationMs = this.#deps.scheduler.now() - session.startedAt;
+      this.#deps.stats.ended(session.endReason ?? "error", durationMs);
+    });
+    this.#running.add(running);
+  }
+
+  /** Connected sessions not already closing, as maintenance sees them. */
+  views(now: number): SessionView[] {
+    const views: SessionView[] = [];
+    for (const session of this.#sessions.values()) {
+      const backend = session.backend;
+      if (backend === undefined || !session.connected || this.#closing.has(session.id)) continue;
+      views.push({
+        id: session.id,
+        backendKey: backend.key,
+        tier: backend.tier,
+        idleMs: this.#idle.observe(session, now),
+      });
+    }
+    return views;
+  }
+
+  /** Closes a session after the closure's delay (drain, failback). */
+  closeLater(closure: Closure): void {
+    const session = this.#sessions.get(closure.sessionId);
+    if (session === undefined) return;
+    this.#closing.add(session.id);
+    this.#deps.log.info("closing session", {
+      frontend: this.#frontendName,
+      session: session.id,
+      reason: closure.reason,
+      why: closure.why,
+      inMs: closure.delayMs,
+    });
+    this.#timers.after(closure.delayMs, () => session.close(closure.reason));
+  }
+
+  /** Closes every open session with `reason`. */
+  closeAll(reason: EndReason): void {
+    for (const session of this.#sessions.values()) session.close(reason);
+  }
+
+  /** Resolves when every session has ended. */
+  async done(): Promise<void> {
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
+  }
+
+  /** Bytes moved so far by live sessions, per backend address. */
+  liveBytes(): LiveBytes {
+    const bytes = new Map<string, { up: number; down: number }>();
+    for (const session of this.#sessions.values()) {
+      const key = session.backend?.key;
+      if (key === undefined) continue;
+      const sum = bytes.get(key) ?? { up: 0, down: 0 };
+      sum.up += session.up.bytes;
+      sum.down += session.down.bytes;
+      bytes.set(key, sum);
+    }
+    return bytes;
+  }
+
+  /** Stops the sweep and pending closes; sessions are left to `closeAll`. */
+  [Symbol.dispose](): void {
+    this.#timers[Symbol.dispose]();
+  }
+
+  #closeIdle(idleMs: number): void {
+    const now = this.#deps.scheduler.now();
+    for (const session of this.#sessions.values()) {
+      if (this.#idle.isIdle(session, now, idleMs)) session.close("idle");
+    }
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * Helpers for tests, the chaos suite, the bench and the demo: test
+ * backends, the CLI as a subprocess, clients, a DNS server, a fake
+ * scheduler, waiting for conditions, and where the reference binaries are.
+ * Never imported by the sidecar itself.
+ * @module
+ */
+
+export { FakeScheduler } from "./fake_scheduler.ts";
+export {
+  missingToolLine,
+  sharedTool,
+  type SharedToolName,
+  sharedToolsDir,
+} from "./shared_tools.ts";
+export { refusedPort, startTestServer, type TestServer } from "./backends.ts";
+export { runCli, type RunningCli, startSidecarCli } from "./cli.ts";
+export { closeQuietly, connectIdentified, readAll, splitAddress } from "./client.ts";
+export { startTestDnsServer } from "./dns_server.ts";
+export { waitFor } from "./wait.ts";
