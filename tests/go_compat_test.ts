@@ -7,12 +7,14 @@
  */
 
 import assert from "node:assert/strict";
-import { parseDuration } from "../src/config/duration.ts";
-import { ConfigError } from "../src/config/errors.ts";
-import { toInputForm } from "../src/config/format.ts";
-import { loadConfig } from "../src/config/load.ts";
-import { parseYaml } from "../src/config/yaml.ts";
-import { missingToolLine, sharedTool } from "../src/testing/shared_tools.ts";
+import {
+  ConfigError,
+  loadConfig,
+  parseDuration,
+  parseYaml,
+  toInputForm,
+} from "../src/config/mod.ts";
+import { missingToolLine, sharedTool } from "../src/testing/mod.ts";
 
 const CORPUS = new URL("./go_corpus/", import.meta.url).pathname;
 
