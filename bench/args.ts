@@ -6,7 +6,15 @@
 import { parseArgs } from "node:util";
 
 /** Workloads in the order they run. */
-export const WORKLOAD_NAMES = ["stream", "rtt-1", "rtt-50", "connect", "idle-memory"] as const;
+export const WORKLOAD_NAMES = [
+  "stream",
+  "rtt-1",
+  "rtt-50",
+  "connect",
+  "pgbench-1",
+  "pgbench-8",
+  "idle-memory",
+] as const;
 
 /** One workload's name. */
 export type WorkloadName = typeof WORKLOAD_NAMES[number];
@@ -22,7 +30,9 @@ export interface BenchSizes {
   readonly rtt50Requests: number;
   /** Requests (= connections) of the new-connection run. */
   readonly connectRequests: number;
-  /** Repetitions of each round-trip and connection run. */
+  /** Seconds of each pgbench run. */
+  readonly pgbenchSeconds: number;
+  /** Repetitions of each round-trip, connection and pgbench run. */
   readonly shortReps: number;
   /** Idle connections opened through each proxy. */
   readonly idleConnections: number;
@@ -30,15 +40,16 @@ export interface BenchSizes {
   readonly idleReps: number;
 }
 
-/** The full run: 2 GiB stream, medians of 5 (memory: 3). */
+/** The full run: 2 GiB stream, medians of 5 (memory: 3, of 3,000 idle connections). */
 export const FULL_SIZES: BenchSizes = {
   streamBytes: 2 * 1024 ** 3,
   streamReps: 5,
   rtt1Requests: 20_000,
   rtt50Requests: 200_000,
   connectRequests: 20_000,
+  pgbenchSeconds: 5,
   shortReps: 5,
-  idleConnections: 1000,
+  idleConnections: 3000,
   idleReps: 3,
 };
 
@@ -49,6 +60,7 @@ export const QUICK_SIZES: BenchSizes = {
   rtt1Requests: 4_000,
   rtt50Requests: 40_000,
   connectRequests: 4_000,
+  pgbenchSeconds: 1,
   shortReps: 3,
   idleConnections: 1000,
   idleReps: 1,
@@ -68,6 +80,8 @@ export type BenchCommand =
     readonly sidecarLogLevel: string;
     /** Where the JSON results go. */
     readonly outFile: string;
+    /** Where the HTML report goes. */
+    readonly htmlFile: string;
     /** The sidecar's CLI entry point (a scratch copy, to compare variants). */
     readonly sidecarMain: string | undefined;
     /** Extra `deno run` flags for the sidecar (e.g. `--v8-flags=…`), to compare variants. */
@@ -77,21 +91,23 @@ export type BenchCommand =
 /** Help text. */
 export const HELP =
   `deno task bench [--quick] [--only NAME[,NAME]] [--reps N] [--sidecar-log-level LEVEL]
-                [--no-install] [--out FILE] [--sidecar-main FILE]
+                [--no-install] [--out FILE] [--html FILE] [--sidecar-main FILE]
                 [--sidecar-deno-flag FLAG] [--idle-connections N]
 
-Measures the sidecar against direct connections and HAProxy (single-threaded, no splice):
+Measures the sidecar against direct connections, HAProxy (single-threaded, no splice)
+and the Go Iaido (../shared/tools/iaido-go, when present):
 ${WORKLOAD_NAMES.map((name) => `  ${name}`).join("\n")}
 
-  --quick                  smaller sizes for a smoke run (256 MiB stream)
+  --quick                  smaller sizes for a smoke run (256 MiB stream, 1 s pgbench)
   --only NAME              run only these workloads (repeatable or comma-separated)
   --reps N                 repetitions of each short run (default 5, quick 3)
   --sidecar-log-level L    the sidecar's --log-level (default warn: no access log, as HAProxy)
   --no-install             do not run bench/install.sh
   --out FILE               results as JSON (default out/bench.json)
+  --html FILE              the report with a chart per workload (default out/bench.html)
   --sidecar-main FILE      run this main.ts as the sidecar (default the project's; for variants)
   --sidecar-deno-flag F    an extra \`deno run\` flag for the sidecar (repeatable; for variants)
-  --idle-connections N     idle connections opened per proxy (default 1000)`;
+  --idle-connections N     idle connections opened per proxy (default 3000, quick 1000)`;
 
 /**
  * Parses the bench's arguments.
@@ -108,6 +124,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
       "sidecar-log-level": { type: "string", default: "warn" },
       "no-install": { type: "boolean", default: false },
       out: { type: "string", default: "out/bench.json" },
+      html: { type: "string", default: "out/bench.html" },
       "sidecar-main": { type: "string" },
       "sidecar-deno-flag": { type: "string", multiple: true },
       "idle-connections": { type: "string" },
@@ -155,6 +172,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
     install: !values["no-install"],
     sidecarLogLevel: values["sidecar-log-level"],
     outFile: values.out,
+    htmlFile: values.html,
     sidecarMain: values["sidecar-main"],
     sidecarDenoFlags: values["sidecar-deno-flag"] ?? [],
   };

@@ -1,12 +1,15 @@
 import assert from "node:assert/strict";
-import { FULL_SIZES, parseBenchArgs, QUICK_SIZES } from "./args.ts";
+import { FULL_SIZES, parseBenchArgs, QUICK_SIZES, WORKLOAD_NAMES } from "./args.ts";
 
 Deno.test("parseBenchArgs() runs every workload at full size by default", () => {
   const command = parseBenchArgs([]);
   assert.equal(command.kind, "run");
   if (command.kind !== "run") return;
-  assert.deepEqual(command.only, ["stream", "rtt-1", "rtt-50", "connect", "idle-memory"]);
+  assert.deepEqual(command.only, WORKLOAD_NAMES);
+  assert.ok(command.only.includes("pgbench-8") && command.only.includes("pgbench-1"));
   assert.equal(command.sizes, FULL_SIZES);
+  assert.ok(command.sizes.shortReps >= 3 && command.sizes.idleReps >= 3);
+  assert.equal(command.htmlFile, "out/bench.html");
   assert.ok(command.sizes.streamBytes >= 2 * 1024 ** 3);
   assert.equal(command.sidecarLogLevel, "warn");
   assert.equal(command.install, true);

@@ -4,11 +4,40 @@
  * @module
  */
 
+import { sharedTool } from "../src/testing/mod.ts";
+import { postgresBinDir } from "./tools/postgres.ts";
+
 /** The external programs the bench drives. */
-export const TOOLS = ["iperf3", "redis-server", "redis-benchmark", "haproxy"] as const;
+export const TOOLS = [
+  "iperf3",
+  "redis-server",
+  "redis-benchmark",
+  "haproxy",
+  "iaido-go",
+  "postgres",
+  "pgbench",
+] as const;
 
 /** One external program's name. */
 export type ToolName = typeof TOOLS[number];
+
+/**
+ * The command that runs each tool: its name on the PATH, PostgreSQL's from
+ * Debian's versioned folder, the Go Iaido from the shared tools beside the
+ * repository; undefined when it cannot be there at all.
+ */
+export function toolCommands(): Record<ToolName, string | undefined> {
+  const postgres = postgresBinDir();
+  return {
+    "iperf3": "iperf3",
+    "redis-server": "redis-server",
+    "redis-benchmark": "redis-benchmark",
+    "haproxy": "haproxy",
+    "iaido-go": sharedTool("iaido-go"),
+    "postgres": postgres === undefined ? undefined : `${postgres}/postgres`,
+    "pgbench": postgres === undefined ? undefined : `${postgres}/pgbench`,
+  };
+}
 
 /** The first line of `--version`-like output that names a version, for the record. */
 export function firstVersionLine(text: string): string {
@@ -21,13 +50,20 @@ const VERSION_FLAGS: Record<ToolName, string> = {
   "redis-server": "--version",
   "redis-benchmark": "--version",
   "haproxy": "-v",
+  "iaido-go": "--version",
+  "postgres": "--version",
+  "pgbench": "--version",
 };
 
 /** Each tool's version line, or `undefined` when it is not installed. */
-export async function toolVersions(): Promise<Record<ToolName, string | undefined>> {
+export async function toolVersions(
+  commands: Record<ToolName, string | undefined>,
+): Promise<Record<ToolName, string | undefined>> {
   const entries = await Promise.all(TOOLS.map(async (tool) => {
+    const command = commands[tool];
+    if (command === undefined) return [tool, undefined] as const;
     try {
-      const output = await new Deno.Command(tool, {
+      const output = await new Deno.Command(command, {
         args: [VERSION_FLAGS[tool]],
         stdin: "null",
         stdout: "piped",
@@ -36,7 +72,8 @@ export async function toolVersions(): Promise<Record<ToolName, string | undefine
       }).output();
       const text = new TextDecoder().decode(output.stdout) +
         new TextDecoder().decode(output.stderr);
-      return [tool, firstVersionLine(text)] as const;
+      const line = firstVersionLine(text);
+      return [tool, tool === "iaido-go" ? `iaido-go ${line}` : line] as const;
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return [tool, undefined] as const;
       throw error;

@@ -11,7 +11,8 @@ Deno.test("judgeFloors() passes a ratio at or above its bound and fails below", 
     summarize(metric("stream", { sidecar: [13], haproxy: [10] })),
     summarize(metric("rtt-50", { sidecar: [80], haproxy: [100] })),
   ]);
-  assert.deepEqual(verdicts.map((verdict) => [verdict.floor.metricId, verdict.result]), [
+  const floors = verdicts.filter((verdict) => verdict.floor.level === "floor");
+  assert.deepEqual(floors.map((verdict) => [verdict.floor.metricId, verdict.result]), [
     ["stream", "pass"],
     ["rtt-50", "fail"],
   ]);
@@ -20,12 +21,23 @@ Deno.test("judgeFloors() passes a ratio at or above its bound and fails below", 
 Deno.test("judgeFloors() bounds idle memory from above, on the sidecar's own figure", () => {
   const [low] = judgeFloors([summarize(metric("idle-memory", { sidecar: [17.5] }))]);
   const [high] = judgeFloors([summarize(metric("idle-memory", { sidecar: [20.5] }))]);
+  assert.equal(low?.floor.level, "floor");
   assert.equal(low?.result, "pass");
   assert.equal(high?.result, "fail");
 });
 
 Deno.test("judgeFloors() says unknown when HAProxy was not measured, and skips absent metrics", () => {
   const verdicts = judgeFloors([summarize(metric("connect", { direct: [10], sidecar: [8] }))]);
-  assert.equal(verdicts.length, 1);
-  assert.equal(verdicts[0]?.result, "unknown");
+  assert.deepEqual(verdicts.map((verdict) => verdict.floor.level), ["floor", "target", "target"]);
+  assert.ok(verdicts.every((verdict) => verdict.result === "unknown"));
+});
+
+Deno.test("judgeFloors() judges the issue-15 targets apart from the floors, Go Iaido included", () => {
+  const verdicts = judgeFloors([
+    summarize(metric("pgbench-8", { sidecar: [95], haproxy: [100], "iaido-go": [90] })),
+  ]);
+  assert.deepEqual(
+    verdicts.map((verdict) => [verdict.floor.level, verdict.floor.measure, verdict.result]),
+    [["target", "ratioToHaproxy", "fail"], ["target", "ratioToIaidoGo", "pass"]],
+  );
 });

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the benchmark drives (load generators, a
-# backend and HAProxy for comparison). Idempotent: only missing packages are
+# Installs the Debian packages the benchmark drives (load generators,
+# backends — redis, iperf3, PostgreSQL with pgbench — and HAProxy for
+# comparison). Idempotent: only missing packages are
 # installed, and apt-get update runs only when something is missing.
 set -euo pipefail
 
-packages=(iperf3 redis-server redis-tools haproxy)
+packages=(iperf3 redis-server redis-tools haproxy postgresql)
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg -s "$package" 2>/dev/null | grep -q '^Status: install ok installed'; then

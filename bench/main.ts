@@ -1,8 +1,9 @@
 /**
- * `deno task bench`: the sidecar against direct connections and HAProxy —
- * one long stream, round trips on 1 and 50 connections, new connections per
- * second, memory per idle connection — as a table with ratios and the
- * floors of issue 2, and `out/bench.json`.
+ * `deno task bench`: the sidecar against direct connections, HAProxy and
+ * the Go Iaido — one long stream, redis round trips on 1 and 50
+ * connections, new connections per second, pgbench -S on 1 and 8 clients,
+ * memory per idle connection — as a table with ratios, the floors of
+ * issue 2 and the targets of issue 15, `out/bench.json` and `out/bench.html`.
  *
  * Everything runs on 127.0.0.1, every step has a deadline, and every
  * process the bench starts is stopped before it exits.
@@ -10,19 +11,25 @@
  */
 
 import { type BenchCommand, HELP, parseBenchArgs, type WorkloadName } from "./args.ts";
-import { machine, type ToolName, toolVersions } from "./environment.ts";
+import { missingToolLine } from "../src/testing/mod.ts";
+import { machine, toolCommands, type ToolName, toolVersions } from "./environment.ts";
 import { type FloorVerdict, judgeFloors } from "./floors.ts";
-import { type Metric, type MetricSummary, summarize } from "./metric.ts";
+import { renderHtml, type WorkloadLoad } from "./html.ts";
+import { type Metric, type MetricSummary, summarize, type TargetName } from "./metric.ts";
 import { Children, runTool } from "./process.ts";
-import { measureBusyShare, othersBusyShare, readLoad } from "./procfs.ts";
-import { renderTable } from "./report.ts";
+import { busyShare, measureBusyShare, othersBusyShare, readLoad } from "./procfs.ts";
+import { type PeerNotes, renderTable } from "./report.ts";
 import type { BackendName, Target } from "./target.ts";
 import { type RunningBackend, startIperf3Server, startRedis } from "./tools/backends.ts";
 import { type ProxiedBackend, type RunningProxy, startHaproxy } from "./tools/haproxy.ts";
+import { startIaidoGo } from "./tools/iaido_go.ts";
+import { startPostgres } from "./tools/postgres.ts";
 import { SIDECAR_MAIN, startSidecar } from "./tools/sidecar.ts";
 import { measureIdleMemory, type ProcessFactory } from "./workloads/idle_memory.ts";
-import { measureRoundTrips } from "./workloads/round_trips.ts";
-import { measureStream } from "./workloads/stream.ts";
+import { pgbenchSelect } from "./workloads/pgbench.ts";
+import { measureRates } from "./workloads/rates.ts";
+import { roundTrips } from "./workloads/round_trips.ts";
+import { stream } from "./workloads/stream.ts";
 
 type RunCommand = Extract<BenchCommand, { kind: "run" }>;
 
@@ -40,6 +47,8 @@ const NEEDS: Record<WorkloadName, BackendName> = {
   "rtt-1": "redis",
   "rtt-50": "redis",
   "connect": "redis",
+  "pgbench-1": "postgres",
+  "pgbench-8": "postgres",
   "idle-memory": "redis",
 };
 
@@ -47,6 +56,7 @@ const NEEDS: Record<WorkloadName, BackendName> = {
 const BACKEND_TOOLS: Record<BackendName, readonly ToolName[]> = {
   iperf3: ["iperf3"],
   redis: ["redis-server", "redis-benchmark"],
+  postgres: ["postgres", "pgbench"],
 };
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -83,11 +93,15 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** Starts one proxy in front of the given backends. */
+type ProxyStarter = (wanted: readonly ProxiedBackend[]) => Promise<RunningProxy>;
+
 async function run(command: RunCommand, children: Children, dir: string): Promise<number> {
   const startedAt = new Date();
   const started = performance.now();
   if (command.install) await install();
-  const versions = await toolVersions();
+  const commands = toolCommands();
+  const versions = await toolVersions(commands);
   const missing = (tools: readonly ToolName[]) =>
     tools.filter((tool) => versions[tool] === undefined);
 
@@ -98,9 +112,16 @@ async function run(command: RunCommand, children: Children, dir: string): Promis
     }
     return lacking.length === 0;
   });
-  const haproxyNote = versions.haproxy === undefined
-    ? "not installed (bench/install.sh installs it from apt as root): no HAProxy column, floors unknown"
-    : undefined;
+  const peerNotes: PeerNotes = {};
+  if (versions.haproxy === undefined) {
+    peerNotes.haproxy =
+      "not installed (bench/install.sh installs it from apt as root): no HAProxy column, floors unknown";
+  }
+  const iaidoGo = commands["iaido-go"];
+  if (iaidoGo === undefined || versions["iaido-go"] === undefined) {
+    peerNotes["iaido-go"] = `${missingToolLine("iaido-go")}: no Go Iaido column`;
+    console.error(`bench: iaido-go ${peerNotes["iaido-go"]}`);
+  }
   console.error(`bench: ${command.quick ? "quick" : "full"} run of ${workloads.join(", ")}`);
   console.error(`bench: ${Object.values(versions).filter(Boolean).join("; ")}`);
   const busyBefore = await checkQuiet("before");
@@ -110,9 +131,14 @@ async function run(command: RunCommand, children: Children, dir: string): Promis
   const backendNames = [...new Set(workloads.map((workload) => NEEDS[workload]))];
   const backends = new Map<BackendName, RunningBackend>();
   for (const name of backendNames) {
+    console.error(`bench: starting ${name}`);
     backends.set(
       name,
-      name === "redis" ? await startRedis(children) : await startIperf3Server(children),
+      name === "redis"
+        ? await startRedis(children)
+        : name === "iperf3"
+        ? await startIperf3Server(children)
+        : await startPostgres(children, postgresBin(commands), dir),
     );
   }
   const proxied: ProxiedBackend[] = [...backends].map(([name, backend]) => ({
@@ -124,64 +150,85 @@ async function run(command: RunCommand, children: Children, dir: string): Promis
     ports: new Map([...backends].map(([name, backend]) => [name, backend.port])),
     pid: undefined,
   };
-  const startSidecarProxy = (wanted: readonly ProxiedBackend[]) =>
+  // Every proxy that can run, by the name of its column.
+  const proxies = new Map<TargetName, ProxyStarter>();
+  proxies.set("sidecar", (wanted) =>
     startSidecar(children, dir, wanted, {
       logLevel: command.sidecarLogLevel,
       main: command.sidecarMain,
       denoFlags: command.sidecarDenoFlags,
-    });
-  const startHaproxyProxy = (wanted: readonly ProxiedBackend[]) =>
-    startHaproxy(
-      children,
-      dir,
-      wanted,
-      wanted.some((b) => b.name === "redis") ? "redis" : (wanted[0] as ProxiedBackend).name,
-    );
+    }));
+  if (versions.haproxy !== undefined) {
+    proxies.set("haproxy", (wanted) =>
+      startHaproxy(
+        children,
+        dir,
+        wanted,
+        wanted.some((b) => b.name === "redis") ? "redis" : (wanted[0] as ProxiedBackend).name,
+      ));
+  }
+  if (peerNotes["iaido-go"] === undefined && iaidoGo !== undefined) {
+    proxies.set("iaido-go", (wanted) => startIaidoGo(children, iaidoGo, dir, wanted));
+  }
 
   const metrics: Metric[] = [];
+  const loads: WorkloadLoad[] = [];
+  const measured = async (workload: string, work: () => Promise<Metric[]>) => {
+    console.error(`bench: ${workload}`);
+    const before = await readLoad(children.runningPids());
+    metrics.push(...await work());
+    const after = await readLoad(children.runningPids());
+    loads.push({
+      workload,
+      machine: busyShare(before.machine, after.machine),
+      others: othersBusyShare(before, after),
+    });
+  };
   const shared = workloads.filter((workload) => workload !== "idle-memory");
   if (shared.length > 0) {
-    const sidecar = await startSidecarProxy(proxied);
-    const haproxy = versions.haproxy === undefined ? undefined : await startHaproxyProxy(proxied);
-    const targets: Target[] = [direct, asTarget("sidecar", sidecar)];
-    if (haproxy !== undefined) targets.push(asTarget("haproxy", haproxy));
+    const running: RunningProxy[] = [];
     try {
+      const targets: Target[] = [direct];
+      for (const [name, start] of proxies) {
+        const proxy = await start(proxied);
+        running.push(proxy);
+        targets.push({
+          name,
+          ports: proxy.ports as ReadonlyMap<BackendName, number>,
+          pid: proxy.child.pid,
+        });
+      }
       for (const workload of shared) {
-        metrics.push(...await measure(workload, children, targets, command));
+        await measured(workload, () => measure(workload, children, targets, command, commands));
       }
     } finally {
-      await sidecar.child.stop();
-      await haproxy?.child.stop();
+      for (const proxy of running) await proxy.child.stop();
     }
   }
   if (workloads.includes("idle-memory")) {
     const redis = backends.get("redis") as RunningBackend;
     const redisOnly = proxied.filter((backend) => backend.name === "redis");
-    const fresh =
-      (start: (wanted: readonly ProxiedBackend[]) => Promise<RunningProxy>): ProcessFactory =>
-      async () => {
-        const proxy = await start(redisOnly);
-        return {
-          pid: proxy.child.pid,
-          port: proxy.ports.get("redis") as number,
-          stop: () => proxy.child.stop(),
-        };
+    const fresh = (start: ProxyStarter): ProcessFactory => async () => {
+      const proxy = await start(redisOnly);
+      return {
+        pid: proxy.child.pid,
+        port: proxy.ports.get("redis") as number,
+        stop: () => proxy.child.stop(),
       };
-    const factories: Partial<Record<"direct" | "sidecar" | "haproxy", ProcessFactory>> = {
+    };
+    const factories: Partial<Record<TargetName, ProcessFactory>> = {
       direct: () =>
         Promise.resolve({ pid: redis.child.pid, port: redis.port, stop: () => Promise.resolve() }),
-      sidecar: fresh(startSidecarProxy),
     };
-    if (versions.haproxy !== undefined) factories.haproxy = fresh(startHaproxyProxy);
-    console.error(`bench: idle-memory (${command.sizes.idleConnections} connections)`);
-    metrics.push(
+    for (const [name, start] of proxies) factories[name] = fresh(start);
+    await measured(`idle-memory`, async () => [
       await measureIdleMemory(
         factories,
         command.sizes.idleConnections,
         command.sizes.idleReps,
         progress,
       ),
-    );
+    ]);
   }
 
   // Stop the backends so that every child is reaped and its CPU time is in `own`.
@@ -197,27 +244,62 @@ async function run(command: RunCommand, children: Children, dir: string): Promis
   const summaries = metrics.map(summarize);
   const verdicts = judgeFloors(summaries);
   const seconds = (performance.now() - started) / 1000;
+  const footer =
+    `medians of ${command.sizes.shortReps} runs (stream ${command.sizes.streamReps}, memory ${command.sizes.idleReps}); ` +
+    `sidecar --log-level ${command.sidecarLogLevel}; ${navigator.hardwareConcurrency} cores; ` +
+    `took ${seconds.toFixed(0)} s; other processes' load before/during/after: ${
+      percent(busyBefore)
+    }/${percent(busyDuring)}/${percent(busyAfter)} of the cores`;
   console.log("");
-  console.log(renderTable(summaries, verdicts, haproxyNote));
+  console.log(renderTable(summaries, verdicts, peerNotes));
   console.log("");
   console.log(
-    `medians of ${command.sizes.shortReps} runs (stream ${command.sizes.streamReps}, memory ${command.sizes.idleReps}); ` +
-      `sidecar --log-level ${command.sidecarLogLevel}; ${navigator.hardwareConcurrency} cores; ` +
-      `took ${seconds.toFixed(0)} s; other processes' load before/during/after: ${
-        percent(busyBefore)
-      }/${percent(busyDuring)}/${percent(busyAfter)} of the cores`,
+    `others' load per workload: ${
+      loads.map((load) => `${load.workload} ${percent(load.others)}`).join(", ")
+    }`,
   );
+  console.log(footer);
   await writeResults(command, {
     startedAt,
     seconds,
     versions,
     busy: { before: busyBefore, during: busyDuring, after: busyAfter },
+    loads,
     metrics,
     summaries,
     verdicts,
   });
-  console.log(`results: ${command.outFile}`);
-  return verdicts.some((verdict) => verdict.result === "fail") ? 3 : 0;
+  await writeText(
+    command.htmlFile,
+    renderHtml({
+      title: `Iaido for Deno: bench${command.quick ? " (quick)" : ""}`,
+      startedAt: startedAt.toISOString(),
+      setup: [
+        footer,
+        `Deno ${Deno.version.deno}, kernel ${Deno.osRelease()}`,
+        ...Object.values(versions).filter((version) => version !== undefined),
+      ],
+      summaries,
+      verdicts,
+      loads,
+      quiet: { before: busyBefore, after: busyAfter },
+      notes: [
+        ...summaries.filter((summary) => summary.note !== undefined)
+          .map((summary) => `${summary.title.trim()}: ${summary.note}`),
+        ...Object.entries(peerNotes).map(([peer, note]) => `${peer}: ${note}`),
+      ],
+    }),
+  );
+  console.log(`results: ${command.outFile}, ${command.htmlFile}`);
+  return verdicts.some((verdict) => verdict.floor.level === "floor" && verdict.result === "fail")
+    ? 3
+    : 0;
+}
+
+/** The folder of PostgreSQL's programs (known to exist once the workload was kept). */
+function postgresBin(commands: Record<ToolName, string | undefined>): string {
+  const postgres = commands.postgres as string;
+  return postgres.slice(0, postgres.lastIndexOf("/"));
 }
 
 const percent = (share: number) => `${Math.round(share * 100)}%`;
@@ -234,52 +316,43 @@ async function checkQuiet(when: string): Promise<number> {
   return share;
 }
 
-function asTarget(name: "sidecar" | "haproxy", proxy: RunningProxy): Target {
-  return { name, ports: proxy.ports as ReadonlyMap<BackendName, number>, pid: proxy.child.pid };
-}
-
 async function measure(
-  workload: WorkloadName,
+  workload: Exclude<WorkloadName, "idle-memory">,
   children: Children,
   targets: readonly Target[],
   command: RunCommand,
+  commands: Record<ToolName, string | undefined>,
 ): Promise<Metric[]> {
   const { sizes } = command;
-  console.error(`bench: ${workload}`);
+  const rates = (reps: number, rateWorkload: Parameters<typeof measureRates>[1]) =>
+    measureRates(targets, rateWorkload, reps, progress);
   switch (workload) {
     case "stream":
-      return await measureStream(children, targets, sizes.streamBytes, sizes.streamReps, progress);
+      return await rates(sizes.streamReps, stream(children, sizes.streamBytes));
     case "rtt-1":
-      return await measureRoundTrips(
-        children,
-        targets,
-        {
+      return await rates(
+        sizes.shortReps,
+        roundTrips(children, {
           id: "rtt-1",
-          title: "round trips, 1 connection",
+          title: "redis PING, 1 connection",
           unit: "req/s",
           load: { connections: 1, requests: sizes.rtt1Requests, keepAlive: true },
-        },
-        sizes.shortReps,
-        progress,
+        }),
       );
     case "rtt-50":
-      return await measureRoundTrips(
-        children,
-        targets,
-        {
+      return await rates(
+        sizes.shortReps,
+        roundTrips(children, {
           id: "rtt-50",
-          title: "round trips, 50 connections",
+          title: "redis PING, 50 connections",
           unit: "req/s",
           load: { connections: 50, requests: sizes.rtt50Requests, keepAlive: true },
-        },
-        sizes.shortReps,
-        progress,
+        }),
       );
     case "connect":
-      return await measureRoundTrips(
-        children,
-        targets,
-        {
+      return await rates(
+        sizes.shortReps,
+        roundTrips(children, {
           id: "connect",
           title: "new connections (50 clients)",
           unit: "conn/s",
@@ -287,12 +360,19 @@ async function measure(
           note: "redis-benchmark -k 0: connect, one PING, close, for every request",
           cpuTitle: "  proxy CPU per connection",
           cpuUnit: "CPU-µs/conn",
-        },
-        sizes.shortReps,
-        progress,
+        }),
       );
-    case "idle-memory":
-      return [];
+    case "pgbench-1":
+    case "pgbench-8":
+      return await rates(
+        sizes.shortReps,
+        pgbenchSelect(
+          children,
+          postgresBin(commands),
+          workload === "pgbench-1" ? 1 : 8,
+          sizes.pgbenchSeconds,
+        ),
+      );
   }
 }
 
@@ -315,6 +395,8 @@ interface Results {
   readonly versions: Record<ToolName, string | undefined>;
   /** Busy share of the cores, by other processes, before and after the runs. */
   readonly busy: { readonly before: number; readonly during: number; readonly after: number };
+  /** The machine's load while each workload ran. */
+  readonly loads: readonly WorkloadLoad[];
   readonly metrics: readonly Metric[];
   readonly summaries: readonly MetricSummary[];
   readonly verdicts: readonly FloorVerdict[];
@@ -332,20 +414,27 @@ async function writeResults(command: RunCommand, results: Results): Promise<void
     machine: machine(),
     tools: results.versions,
     backgroundBusyShare: results.busy,
+    loadPerWorkload: results.loads,
     results: results.summaries.map((summary) => ({
       ...summary,
       samples: results.metrics.find((metric) => metric.id === summary.id)?.samples,
     })),
     floors: results.verdicts.map((verdict) => ({
       metric: verdict.floor.metricId,
+      level: verdict.floor.level,
       floor: verdict.floor.description,
       value: verdict.value,
       result: verdict.result,
     })),
   };
-  const slash = command.outFile.lastIndexOf("/");
-  if (slash > 0) await Deno.mkdir(command.outFile.slice(0, slash), { recursive: true });
-  await Deno.writeTextFile(command.outFile, `${JSON.stringify(json, null, 2)}\n`);
+  await writeText(command.outFile, `${JSON.stringify(json, null, 2)}\n`);
+}
+
+/** Writes `text` to `file`, creating its folder. */
+async function writeText(file: string, text: string): Promise<void> {
+  const slash = file.lastIndexOf("/");
+  if (slash > 0) await Deno.mkdir(file.slice(0, slash), { recursive: true });
+  await Deno.writeTextFile(file, text);
 }
 
 if (import.meta.main) {

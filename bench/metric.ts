@@ -1,16 +1,16 @@
 /**
  * What a workload measures: samples per target, and their summary
- * (medians, spread, the sidecar's ratios to direct and to HAProxy).
+ * (medians, spread, the sidecar's ratios to direct, HAProxy and the Go Iaido).
  * @module
  */
 
 import { median, ratio, spread } from "./stats.ts";
 
-/** The three ways traffic goes: straight to the backend, or through a proxy. */
-export type TargetName = "direct" | "sidecar" | "haproxy";
+/** The ways traffic goes: straight to the backend, or through one of three proxies. */
+export type TargetName = "direct" | "sidecar" | "haproxy" | "iaido-go";
 
 /** Targets in table order. */
-export const TARGET_NAMES: readonly TargetName[] = ["direct", "sidecar", "haproxy"];
+export const TARGET_NAMES: readonly TargetName[] = ["direct", "sidecar", "haproxy", "iaido-go"];
 
 /** The repeated measurements of one figure. */
 export interface Metric {
@@ -38,6 +38,8 @@ export interface MetricSummary {
   readonly sidecarToDirect: number | undefined;
   /** sidecar ÷ haproxy. */
   readonly sidecarToHaproxy: number | undefined;
+  /** sidecar ÷ the Go Iaido. */
+  readonly sidecarToIaidoGo: number | undefined;
   readonly note?: string;
 }
 
@@ -60,6 +62,7 @@ export function summarize(metric: Metric): MetricSummary {
     spreads,
     sidecarToDirect: ratio(medians.sidecar, medians.direct),
     sidecarToHaproxy: ratio(medians.sidecar, medians.haproxy),
+    sidecarToIaidoGo: ratio(medians.sidecar, medians["iaido-go"]),
     ...(metric.note === undefined ? {} : { note: metric.note }),
   };
 }

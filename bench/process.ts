@@ -70,8 +70,16 @@ export interface Child {
   readonly output: { stdout: string; stderr: string };
   /** Resolves with the exit code once the process has ended and its output is read. */
   readonly exited: Promise<number>;
-  /** Waits until stdout matches `pattern` (all matches); throws on exit or timeout. */
-  waitForStdout(pattern: RegExp, count: number, timeoutMs: number): Promise<RegExpMatchArray[]>;
+  /**
+   * Waits until `stream` (stdout unless told) matches `pattern` `count` times
+   * and returns all matches; throws on exit or timeout.
+   */
+  waitForOutput(
+    pattern: RegExp,
+    count: number,
+    timeoutMs: number,
+    stream?: "stdout" | "stderr",
+  ): Promise<RegExpMatchArray[]>;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when it has exited. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -83,6 +91,8 @@ export interface Child {
 export class Children implements AsyncDisposable {
   readonly #running = new Set<Deno.ChildProcess>();
   readonly #children: Child[] = [];
+  /** Pids of spawned (long-running) children that have not exited. */
+  readonly #livePids = new Set<number>();
 
   /** Starts `command` with piped output that is always drained. */
   spawn(name: string, command: string, args: readonly string[]): Child {
@@ -94,6 +104,7 @@ export class Children implements AsyncDisposable {
       env: { NO_COLOR: "1" },
     }).spawn();
     this.#running.add(proc);
+    this.#livePids.add(proc.pid);
     const output = { stdout: "", stderr: "" };
     let changed = Promise.withResolvers<void>();
     const collect = async (stream: ReadableStream<Uint8Array>, key: "stdout" | "stderr") => {
@@ -112,6 +123,7 @@ export class Children implements AsyncDisposable {
       const status = await proc.status;
       running = false;
       this.#running.delete(proc);
+      this.#livePids.delete(proc.pid);
       await readers;
       changed.resolve();
       return status.code;
@@ -125,10 +137,10 @@ export class Children implements AsyncDisposable {
       pid: proc.pid,
       output,
       exited,
-      async waitForStdout(pattern, count, timeoutMs) {
+      async waitForOutput(pattern, count, timeoutMs, stream = "stdout") {
         const deadline = Date.now() + timeoutMs;
         while (true) {
-          const matches = [...output.stdout.matchAll(new RegExp(pattern.source, "gm"))];
+          const matches = [...output[stream].matchAll(new RegExp(pattern.source, "gm"))];
           if (matches.length >= count) return matches;
           if (!running) throw new Error(`${describe()}\nexited before printing ${pattern}`);
           const left = deadline - Date.now();
@@ -157,6 +169,11 @@ export class Children implements AsyncDisposable {
     };
     this.#children.push(child);
     return child;
+  }
+
+  /** Process ids of the long-running children still running (for their CPU time). */
+  runningPids(): number[] {
+    return [...this.#livePids];
   }
 
   /** Tracks a short-lived process (see `runTool`) until the returned handle is disposed. */

@@ -19,20 +19,29 @@ Deno.test("runTool() rejects an exit code it was not told to accept", async () =
   assert.equal(code, 1);
 });
 
-Deno.test("Children: waitForStdout() sees a line, and disposing stops every child", async () => {
+Deno.test("Children: waitForOutput() sees a line, and disposing stops every child", async () => {
   const children = new Children();
   const child = children.spawn("talker", "sh", ["-c", "echo ready; exec sleep 30"]);
-  await child.waitForStdout(/^ready$/, 1, 5_000);
+  await child.waitForOutput(/^ready$/, 1, 5_000);
   const started = Date.now();
   await children[Symbol.asyncDispose]();
   assert.notEqual(await child.exited, 0);
   assert.ok(Date.now() - started < 5_000);
 });
 
-Deno.test("Children: waitForStdout() fails fast when the child exits without the line", async () => {
+Deno.test("Children: waitForOutput() fails fast when the child exits without the line", async () => {
   await using children = new Children();
   const child = children.spawn("quitter", "sh", ["-c", "echo nope; exit 2"]);
-  await assert.rejects(child.waitForStdout(/ready/, 1, 5_000), /exited before printing/);
+  await assert.rejects(child.waitForOutput(/ready/, 1, 5_000), /exited before printing/);
+});
+
+Deno.test("Children: waitForOutput() reads stderr when told, and runningPids() lists the live", async () => {
+  await using children = new Children();
+  const child = children.spawn("logger", "sh", ["-c", "echo up >&2; exec sleep 30"]);
+  await child.waitForOutput(/^up$/, 1, 5_000, "stderr");
+  assert.deepEqual(children.runningPids(), [child.pid]);
+  await child.stop();
+  assert.deepEqual(children.runningPids(), []);
 });
 
 Deno.test("freePort() gives a port on 127.0.0.1 that can be bound", () => {

@@ -82,23 +82,27 @@ export function busyShare(before: CpuTimes, after: CpuTimes): number {
 }
 
 /**
- * A reading of the whole machine's CPU time and this process's own, with
- * the children it has reaped: between two readings taken when no child is
- * running, the difference is the CPU other processes used.
+ * A reading of the whole machine's CPU time and the bench's own: this
+ * process, the children it has reaped, and the long-running children still
+ * running (with those they reaped). Between two readings, the rest is the
+ * CPU other processes used.
  */
 export interface LoadReading {
   readonly machine: CpuTimes;
-  /** Ticks of this process and its reaped children. */
+  /** Ticks of this process tree. */
   readonly own: number;
 }
 
-/** Reads the machine's and this process tree's CPU time now. */
-export async function readLoad(): Promise<LoadReading> {
-  const [stat, self] = await Promise.all([
+/** Reads the machine's and this process tree's CPU time now; `livePids`: children still running. */
+export async function readLoad(livePids: readonly number[] = []): Promise<LoadReading> {
+  const [stat, self, ...children] = await Promise.all([
     Deno.readTextFile("/proc/stat"),
     Deno.readTextFile("/proc/self/stat"),
+    ...livePids.map((pid) => Deno.readTextFile(`/proc/${pid}/stat`).catch(() => undefined)),
   ]);
-  return { machine: parseCpuTimes(stat), own: parseCpuTicks(self, true) };
+  let own = parseCpuTicks(self as string, true);
+  for (const text of children) if (text !== undefined) own += parseCpuTicks(text, true);
+  return { machine: parseCpuTimes(stat as string), own };
 }
 
 /**

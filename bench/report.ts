@@ -22,14 +22,18 @@ export function formatRatio(value: number | undefined): string {
   return value === undefined || !Number.isFinite(value) ? "—" : `${value.toFixed(2)}×`;
 }
 
+/** Why a peer's column is empty, shown under the table. */
+export type PeerNotes = Partial<Record<"haproxy" | "iaido-go", string>>;
+
 /**
- * The results table: one row per metric, with the floor that applies to it
- * and its verdict. `haproxyNote` replaces HAProxy's empty column with a reason.
+ * The results table: one row per metric, medians of every target and the
+ * sidecar's ratios to direct, HAProxy and the Go Iaido; then each floor and
+ * target with its verdict. `peerNotes` say why a peer's column is empty.
  */
 export function renderTable(
   summaries: readonly MetricSummary[],
   verdicts: readonly FloorVerdict[],
-  haproxyNote?: string,
+  peerNotes: PeerNotes = {},
 ): string {
   const header = [
     "workload",
@@ -37,31 +41,27 @@ export function renderTable(
     "direct",
     "sidecar",
     "haproxy",
-    "sidecar/direct",
-    "sidecar/haproxy",
-    "floor",
+    "iaido-go",
+    "÷direct",
+    "÷haproxy",
+    "÷iaido-go",
   ];
-  const rows = summaries.map((summary) => {
-    const verdict = verdicts.find((candidate) => candidate.floor.metricId === summary.id);
-    const floor = verdict === undefined
-      ? ""
-      : `${verdict.result.toUpperCase()} (${verdict.floor.description})`;
-    return [
-      summary.title,
-      summary.unit,
-      formatNumber(summary.medians.direct),
-      formatNumber(summary.medians.sidecar),
-      formatNumber(summary.medians.haproxy),
-      formatRatio(summary.sidecarToDirect),
-      formatRatio(summary.sidecarToHaproxy),
-      floor,
-    ];
-  });
+  const rows = summaries.map((summary) => [
+    summary.title,
+    summary.unit,
+    formatNumber(summary.medians.direct),
+    formatNumber(summary.medians.sidecar),
+    formatNumber(summary.medians.haproxy),
+    formatNumber(summary.medians["iaido-go"]),
+    formatRatio(summary.sidecarToDirect),
+    formatRatio(summary.sidecarToHaproxy),
+    formatRatio(summary.sidecarToIaidoGo),
+  ]);
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] as string).length))
   );
   // Text columns align left, figures right.
-  const leftAligned = new Set([0, 1, 7]);
+  const leftAligned = new Set([0, 1]);
   const line = (cells: readonly string[]) =>
     cells.map((cell, column) =>
       leftAligned.has(column)
@@ -71,7 +71,24 @@ export function renderTable(
   const rule = widths.map((width) => "-".repeat(width)).join("  ");
   const notes = summaries.filter((summary) => summary.note !== undefined)
     .map((summary) => `* ${summary.title.trim()}: ${summary.note}`);
-  if (haproxyNote !== undefined) notes.push(`* haproxy: ${haproxyNote}`);
-  return [line(header), rule, ...rows.map(line), ...(notes.length > 0 ? ["", ...notes] : [])]
-    .join("\n");
+  for (const [peer, note] of Object.entries(peerNotes)) notes.push(`* ${peer}: ${note}`);
+  const goals = verdicts.map((verdict) =>
+    `${verdict.result.toUpperCase().padEnd(7)} ${
+      verdict.floor.level.padEnd(6)
+    } ${verdict.floor.description}: ${
+      verdict.value === undefined
+        ? "not measured"
+        : verdict.floor.measure === "sidecar"
+        ? formatNumber(verdict.value)
+        : formatRatio(verdict.value)
+    }`
+  );
+  return [
+    "ratios are the sidecar's median ÷ the column's median",
+    line(header),
+    rule,
+    ...rows.map(line),
+    ...(notes.length > 0 ? ["", ...notes] : []),
+    ...(goals.length > 0 ? ["", ...goals] : []),
+  ].join("\n");
 }

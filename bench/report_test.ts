@@ -16,20 +16,25 @@ Deno.test("formatRatio() shows two decimals and a ×", () => {
   assert.equal(formatRatio(undefined), "—");
 });
 
-Deno.test("renderTable() puts figures, ratios and the floor verdict on one row", () => {
+Deno.test("renderTable() puts figures of every target and the ratios on one row, verdicts below", () => {
   const summaries = [
     summarize({
       id: "stream",
       title: "one stream",
       unit: "Gbit/s",
       higherIsBetter: true,
-      samples: { direct: [34], sidecar: [20], haproxy: [12] },
+      samples: { direct: [34], sidecar: [20], haproxy: [12], "iaido-go": [10] },
     }),
   ];
-  const table = renderTable(summaries, judgeFloors(summaries), "not installed");
-  const [header, rule, row, , note] = table.split("\n");
-  assert.match(header ?? "", /^workload\s+unit\s+direct\s+sidecar\s+haproxy/);
-  assert.match(rule ?? "", /^-+ {2}-+/);
-  assert.match(row ?? "", /one stream\s+Gbit\/s\s+34\.0\s+20\.0\s+12\.0\s+0\.59×\s+1\.67×\s+PASS/);
-  assert.equal(note, "* haproxy: not installed");
+  const table = renderTable(summaries, judgeFloors(summaries), { haproxy: "not installed" });
+  const lines = table.split("\n");
+  assert.match(lines[1] ?? "", /^workload\s+unit\s+direct\s+sidecar\s+haproxy\s+iaido-go/);
+  assert.match(lines[2] ?? "", /^-+ {2}-+/);
+  assert.match(
+    lines[3] ?? "",
+    /one stream\s+Gbit\/s\s+34\.0\s+20\.0\s+12\.0\s+10\.0\s+0\.59×\s+1\.67×\s+2\.00×$/,
+  );
+  assert.ok(lines.includes("* haproxy: not installed"));
+  assert.ok(lines.includes("PASS    floor  single stream ≥ 1.3× HAProxy: 1.67×"));
+  assert.ok(lines.includes("PASS    target stream ≥ 1.0× the Go Iaido: 2.00×"));
 });

@@ -6,8 +6,11 @@
 
 import type { TargetName } from "./metric.ts";
 
-/** The backends: redis-server for round trips and connections, iperf3 for the stream. */
-export type BackendName = "redis" | "iperf3";
+/**
+ * The backends: redis-server for round trips and connections, iperf3 for
+ * the stream, PostgreSQL for pgbench.
+ */
+export type BackendName = "redis" | "iperf3" | "postgres";
 
 /** A way to reach the backends. */
 export interface Target {

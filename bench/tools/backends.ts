@@ -37,7 +37,7 @@ export function redisServerArgs(port: number): string[] {
 export async function startRedis(children: Children): Promise<RunningBackend> {
   const port = freePort();
   const child = children.spawn("redis-server", "redis-server", redisServerArgs(port));
-  await child.waitForStdout(/Ready to accept connections/, 1, 15_000);
+  await child.waitForOutput(/Ready to accept connections/, 1, 15_000);
   return { child, port };
 }
 
@@ -45,6 +45,6 @@ export async function startRedis(children: Children): Promise<RunningBackend> {
 export async function startIperf3Server(children: Children): Promise<RunningBackend> {
   const port = freePort();
   const child = children.spawn("iperf3 -s", "iperf3", iperf3ServerArgs(port));
-  await child.waitForStdout(/Server listening on/, 1, 15_000);
+  await child.waitForOutput(/Server listening on/, 1, 15_000);
   return { child, port };
 }

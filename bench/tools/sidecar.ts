@@ -84,7 +84,7 @@ export async function startSidecar(
   await Deno.writeTextFile(file, sidecarConfig(backends));
   const child = children.spawn("sidecar", Deno.execPath(), sidecarArgs(file, options));
   try {
-    await child.waitForStdout(/^listening on \S+$/, backends.length, 30_000);
+    await child.waitForOutput(/^listening on \S+$/, backends.length, 30_000);
   } catch (error) {
     await child.stop();
     throw error;

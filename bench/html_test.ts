@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import { judgeFloors } from "./floors.ts";
+import { barChart, escapeHtml, renderHtml } from "./html.ts";
+import { summarize } from "./metric.ts";
+
+Deno.test("escapeHtml() neutralises markup", () => {
+  assert.equal(escapeHtml(`<a href="x">&</a>`), "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;");
+});
+
+Deno.test("barChart() scales bars to the largest value, whiskers included", () => {
+  const svg = barChart([
+    { label: "a", colour: "#000", value: 50, min: 40, max: 100, text: "50" },
+    { label: "b", colour: "#111", value: 25, text: "25" },
+  ]);
+  const widths = [...svg.matchAll(/<rect [^>]*width="([\d.]+)"/g)].map((match) => Number(match[1]));
+  assert.equal(widths.length, 2);
+  assert.equal(widths[0], (widths[1] as number) * 2);
+  assert.equal(svg.match(/<line /g)?.length, 1);
+});
+
+Deno.test("renderHtml() is one page with a chart per figure, every target and the load", () => {
+  const summaries = [
+    summarize({
+      id: "pgbench-8",
+      title: "pgbench -S, 8 clients",
+      unit: "tps",
+      higherIsBetter: true,
+      samples: { direct: [39], sidecar: [23, 24, 22], haproxy: [27], "iaido-go": [21] },
+    }),
+    summarize({
+      id: "idle-memory",
+      title: "idle connections",
+      unit: "KiB/conn",
+      higherIsBetter: false,
+      samples: { sidecar: [16] },
+    }),
+  ];
+  const html = renderHtml({
+    title: "bench <run>",
+    startedAt: "2026-12-03T08:00:00Z",
+    setup: ["2 cores"],
+    summaries,
+    verdicts: judgeFloors(summaries),
+    loads: [{ workload: "pgbench-8", machine: 0.9, others: 0.05 }],
+    quiet: { before: 0.01, after: 0.02 },
+    notes: ["iaido-go: present"],
+  });
+  assert.match(html, /^<!doctype html>/);
+  assert.doesNotMatch(html, /<script|<link|src=/);
+  assert.match(html, /<title>bench &lt;run&gt;<\/title>/);
+  assert.equal(html.match(/<svg /g)?.length, 3);
+  for (const label of ["this sidecar", "HAProxy", "Go Iaido", "direct"]) {
+    assert.ok(html.includes(`>${label}</text>`), label);
+  }
+  assert.match(html, /others 5 % \(all 90 %\)/);
+  assert.match(html, /FAIL \(target\) pgbench -S, 8 clients ≥ 1.0× HAProxy/);
+});
