@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Installs what the chaos suite's real-server scenario needs (Debian's redis-server and
-# redis-tools), only when missing. Run as root or with sudo available.
+# Installs what the chaos suite's real-server scenarios need (Debian's redis-server and
+# redis-tools, postgresql with pgbench and psql, openssl for the test CA), only when
+# missing. Run as root or with sudo available.
 set -euo pipefail
 missing=()
-for package in redis-server redis-tools; do
+for package in redis-server redis-tools postgresql openssl; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if ((${#missing[@]} == 0)); then
-  echo "chaos/install.sh: redis-server and redis-tools already installed"
+  echo "chaos/install.sh: redis-server, redis-tools, postgresql and openssl already installed"
   exit 0
 fi
 sudo=""
