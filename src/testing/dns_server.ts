@@ -5,6 +5,7 @@
  */
 
 import dgram from "node:dgram";
+import { concatBytes } from "./bytes.ts";
 
 /** One SRV record. */
 export interface SrvRecord {
@@ -111,7 +112,7 @@ function answer(
   out.setUint16(2, 0x8400 | (view.getUint16(2) & 0x0100) | rcode);
   out.setUint16(4, 1);
   out.setUint16(6, answers.length);
-  return concat([header, question, ...answers]);
+  return concatBytes(header, question, ...answers);
 }
 
 /** An answer record pointing back at the question's name (compression pointer 0xc00c). */
@@ -123,7 +124,7 @@ function record(type: number, data: Uint8Array): Uint8Array {
   view.setUint16(4, 1);
   view.setUint32(6, 0);
   view.setUint16(10, data.length);
-  return concat([head, data]);
+  return concatBytes(head, data);
 }
 
 function ipv4(ip: string): Uint8Array {
@@ -154,15 +155,5 @@ function srvData(srv: SrvRecord): Uint8Array {
     const bytes = new TextEncoder().encode(label);
     return [bytes.length, ...bytes];
   });
-  return concat([head, new Uint8Array([...name, 0])]);
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concatBytes(head, new Uint8Array([...name, 0]));
 }

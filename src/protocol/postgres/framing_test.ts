@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { FrameScanner, FramingError, HEAD_BYTES } from "./framing.ts";
 import { typed } from "./messages.ts";
-import { everySplit } from "../../testing/byte_splits.ts";
+import { concatBytes, everySplit } from "../../testing/bytes.ts";
 
 interface Seen {
   type: string;
@@ -24,13 +24,7 @@ function stream(): { bytes: Uint8Array; expected: Seen[] } {
     ["D", body(700, 6)],
     ["Z", Uint8Array.of(0x54)],
   ];
-  const parts = messages.map(([type, b]) => typed(type, b));
-  const bytes = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    bytes.set(part, at);
-    at += part.length;
-  }
+  const bytes = concatBytes(...messages.map(([type, b]) => typed(type, b)));
   const expected = messages.map(([type, b]) => ({
     type,
     bodyLength: b.length,

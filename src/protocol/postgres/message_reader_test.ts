@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { MessageReader } from "./message_reader.ts";
 import { startupMessage, typed } from "./messages.ts";
-import { everySplit } from "../../testing/byte_splits.ts";
+import { concatBytes as concat, everySplit } from "../../testing/bytes.ts";
 
 function source(chunks: readonly Uint8Array[]) {
   const queue = chunks.filter((chunk) => chunk.length > 0).map((chunk) => chunk.slice());
@@ -15,16 +15,6 @@ function source(chunks: readonly Uint8Array[]) {
       return Promise.resolve(count);
     },
   };
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 const startup = startupMessage({ user: "u" });

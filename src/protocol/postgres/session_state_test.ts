@@ -1,19 +1,10 @@
 import assert from "node:assert/strict";
 import { cancelKeyOf, cancelKeyString, PgSessionState } from "./session_state.ts";
 import { queryMessage, typed } from "./messages.ts";
-import { everySplit } from "../../testing/byte_splits.ts";
+import { concatBytes as concat, everySplit } from "../../testing/bytes.ts";
 
 const ready = (status: string) => typed("Z", new TextEncoder().encode(status));
 const msg = (type: string, length = 0) => typed(type, new Uint8Array(length));
-const concat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-};
 const login = concat(
   msg("R", 4),
   msg("S", 10),

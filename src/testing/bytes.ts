@@ -1,6 +1,6 @@
 /**
- * Test helper: every way to cut a byte stream into chunks, so framing
- * readers are proven at every byte boundary.
+ * Test helpers for byte streams: every way to cut one into chunks (so framing
+ * readers are proven at every byte boundary), and joining parts.
  * @module
  */
 
@@ -19,4 +19,15 @@ export function* everySplit(bytes: Uint8Array, cuts: number): Generator<Uint8Arr
     }
   }
   yield* from(0, cuts);
+}
+
+/** The parts joined into one array. */
+export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }
