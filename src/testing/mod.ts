@@ -18,3 +18,13 @@ export { runCli, type RunningCli, startSidecarCli } from "./cli.ts";
 export { closeQuietly, connectIdentified, readAll, splitAddress } from "./client.ts";
 export { startTestDnsServer } from "./dns_server.ts";
 export { waitFor } from "./wait.ts";
+export { concatBytes, everySplit } from "./bytes.ts";
+export {
+  PG_TEST_PASSWORD,
+  type PgCluster,
+  POSTGRES_MISSING,
+  postgresBinDir,
+  startPgCluster,
+  startPgStandby,
+} from "./postgres.ts";
+export { makeTestCa, type TestCa } from "./test_ca.ts";

@@ -8,6 +8,7 @@
  */
 
 import { refusedPort } from "./backends.ts";
+import { handOver, pgIsReady, run } from "./pg_run.ts";
 import { waitFor } from "./wait.ts";
 
 /** Where Debian installs the server binaries: /usr/lib/postgresql/<major>/bin. */
@@ -239,69 +240,9 @@ function requireBin(): string {
   return bin;
 }
 
-function runsAsRoot(): boolean {
-  return Deno.uid() === 0;
-}
-
 async function makeHome(): Promise<string> {
   const home = await Deno.makeTempDir({ prefix: "iaido-pg-" });
   await Deno.chmod(home, 0o700);
   await handOver(home);
   return home;
-}
-
-/** As root, gives a path to the postgres user (the server must own its files). */
-async function handOver(path: string, recursive = false): Promise<void> {
-  if (!runsAsRoot()) return;
-  await run("chown", [...(recursive ? ["-R"] : []), "postgres:postgres", path], {
-    asPostgres: false,
-  });
-}
-
-async function pgIsReady(bin: string, port: number): Promise<boolean> {
-  const { code } = await new Deno.Command(`${bin}/pg_isready`, {
-    args: ["-h", "127.0.0.1", "-p", String(port), "-t", "2"],
-    stdout: "null",
-    stderr: "null",
-  }).output();
-  return code === 0;
-}
-
-/**
- * Runs a program (as the postgres user when root, unless told otherwise);
- * returns its stdout, or throws with its stderr.
- */
-async function run(
-  program: string,
-  args: readonly string[],
-  { env = {}, asPostgres = true }: { env?: Record<string, string>; asPostgres?: boolean } = {},
-): Promise<string> {
-  const command = asPostgres && runsAsRoot()
-    ? new Deno.Command("runuser", {
-      args: [
-        "-u",
-        "postgres",
-        "--",
-        "env",
-        ...Object.entries(env).map(([key, value]) => `${key}=${value}`),
-        program,
-        ...args,
-      ],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    })
-    : new Deno.Command(program, {
-      args: [...args],
-      env,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    });
-  const { code, stdout, stderr } = await command.output();
-  if (code !== 0) {
-    const error = new TextDecoder().decode(stderr).trim();
-    throw new Error(`${program.split("/").pop()} ${args.join(" ")} exited ${code}: ${error}`);
-  }
-  return new TextDecoder().decode(stdout).trim();
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { FrameScanner, FramingError, HEAD_BYTES } from "./framing.ts";
 import { typed } from "./messages.ts";
-import { concatBytes, everySplit } from "../../testing/bytes.ts";
+import { concatBytes, everySplit } from "../../testing/mod.ts";
 
 interface Seen {
   type: string;

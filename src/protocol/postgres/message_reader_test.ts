@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { MessageReader } from "./message_reader.ts";
 import { startupMessage, typed } from "./messages.ts";
-import { concatBytes as concat, everySplit } from "../../testing/bytes.ts";
+import { concatBytes as concat, everySplit } from "../../testing/mod.ts";
 
 function source(chunks: readonly Uint8Array[]) {
   const queue = chunks.filter((chunk) => chunk.length > 0).map((chunk) => chunk.slice());

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { probePostgres } from "./probe.ts";
 import { errorResponse, typed } from "./messages.ts";
-import { PG_TEST_PASSWORD, startPgCluster, startPgStandby } from "../../testing/postgres.ts";
+import { PG_TEST_PASSWORD, startPgCluster, startPgStandby } from "../../testing/mod.ts";
 
 /** A fake server that answers the startup packet with `reply`. */
 function answering(reply: Uint8Array) {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { cancelKeyOf, cancelKeyString, PgSessionState } from "./session_state.ts";
 import { queryMessage, typed } from "./messages.ts";
-import { concatBytes as concat, everySplit } from "../../testing/bytes.ts";
+import { concatBytes as concat, everySplit } from "../../testing/mod.ts";
 
 const ready = (status: string) => typed("Z", new TextEncoder().encode(status));
 const msg = (type: string, length = 0) => typed(type, new Uint8Array(length));

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type RespEvent, RespFramingError, RespScanner } from "./framing.ts";
-import { everySplit } from "../../testing/bytes.ts";
+import { everySplit } from "../../testing/mod.ts";
 
 const text = (value: string) => new TextEncoder().encode(value);
 
