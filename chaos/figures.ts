@@ -155,19 +155,26 @@ export function sessionsEnded(lines: readonly LogLine[], how?: string): LogLine[
 }
 
 /**
- * Splits records around a fault injected between `fromMs` and `toMs` (the API call): those
- * open at that moment (`inFlight`, may be cut — the backend had already accepted them) and
- * the rest, which the sidecar should have served without error.
+ * Splits records around a fault injected between `fromMs` and `toMs` (the API call). A
+ * connection open at any moment of that window is `inFlight` wherever it started: the
+ * backend may have accepted it and the fault may cut it, even before its first byte (the
+ * real Toxiproxy closes every connection of a disabled proxy at once). The rest are
+ * `before` (ended before the fault) and `after` (started once the call returned);
+ * `others` is both, the connections the sidecar should have served without error.
  */
 export function splitByFault<T extends Pick<ConnRecord, "startMs" | "endMs">>(
   records: readonly T[],
   fromMs: number,
   toMs: number,
-): { inFlight: T[]; others: T[] } {
+): { before: T[]; inFlight: T[]; after: T[]; others: T[] } {
+  const before: T[] = [];
   const inFlight: T[] = [];
-  const others: T[] = [];
+  const after: T[] = [];
   for (const record of records) {
-    (record.startMs <= toMs && record.endMs >= fromMs ? inFlight : others).push(record);
+    if (record.startMs <= toMs && record.endMs >= fromMs) inFlight.push(record);
+    else if (record.startMs > toMs) after.push(record);
+    else before.push(record);
   }
-  return { inFlight, others };
+  const others = records.filter((record) => !inFlight.includes(record));
+  return { before, inFlight, after, others };
 }

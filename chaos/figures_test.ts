@@ -70,7 +70,17 @@ Deno.test("splitByFault() sets apart connections open while the fault was inject
     { startMs: 104, endMs: 130 },
     { startMs: 106, endMs: 120 },
   ];
-  const { inFlight, others } = splitByFault(records, 100, 105);
+  const { before, inFlight, after, others } = splitByFault(records, 100, 105);
   assert.deepEqual(inFlight.map((r) => r.startMs), [95, 104]);
+  assert.deepEqual(before.map((r) => r.startMs), [0]);
+  assert.deepEqual(after.map((r) => r.startMs), [106]);
   assert.deepEqual(others.map((r) => r.startMs), [0, 106]);
+});
+
+Deno.test("splitByFault() counts a connection cut by the fault as in flight, not as before", () => {
+  // Started just before the fault, cut by it before its first byte (no region).
+  const records = [{ startMs: 10, endMs: 90 }, { startMs: 99, endMs: 102 }];
+  const { before, inFlight } = splitByFault(records, 100, 105);
+  assert.deepEqual(before.map((r) => r.startMs), [10]);
+  assert.deepEqual(inFlight.map((r) => r.startMs), [99]);
 });

@@ -11,7 +11,6 @@ import {
   countByRegion,
   formatCounts,
   splitByFault,
-  startedBetween,
 } from "../figures.ts";
 import type { Scenario } from "../scenario.ts";
 import { regionsFor, sidecarUnderLoad } from "./_common.ts";
@@ -34,12 +33,11 @@ export const nodeDown: Scenario = {
     context.mark(`${down.id} down`);
     await pause(2_500, context.signal);
     await load.stop();
-    const after = startedBetween(clients.records, faultDoneMs + 1);
+    // Connections open at the fault were already accepted by that node and may be cut.
+    const { inFlight, after, others } = splitByFault(clients.records, faultMs, faultDoneMs);
     const byNode = countByNode(after);
     context.figure("after", formatCounts(countByRegion(after)));
     context.figure("home nodes after", formatCounts(byNode));
-    // Connections open at the fault were already accepted by that node and may be cut.
-    const { inFlight, others } = splitByFault(clients.records, faultMs, faultDoneMs);
     context.figure("failed connects", connectErrors(others).length);
     context.figure("cut in flight", inFlight.filter((r) => r.end !== "client close").length);
     context.check(after.length > 20, `only ${after.length} connections after the fault`);

@@ -10,7 +10,6 @@ import {
   countByRegion,
   formatCounts,
   splitByFault,
-  startedBetween,
   timeToFirst,
 } from "../figures.ts";
 import type { Scenario } from "../scenario.ts";
@@ -30,11 +29,13 @@ export const regionOutage: Scenario = {
     const faultDoneMs = context.now();
     await pause(2_500, context.signal);
     await load.stop();
-    const before = startedBetween(clients.records, 0, faultMs);
-    // Connections already placed at home when the fault struck may be cut; count those apart.
-    const after = startedBetween(clients.records, faultDoneMs + 1);
+    // Connections open while home was disabled may be cut wherever they started: count apart.
+    const { before, inFlight, after, others } = splitByFault(
+      clients.records,
+      faultMs,
+      faultDoneMs,
+    );
     const failover = timeToFirst(clients.records, faultMs, ["near"]);
-    const { inFlight, others } = splitByFault(clients.records, faultMs, faultDoneMs);
     const cut = inFlight.filter((r) => r.end !== "client close").length;
     context.figure("before", formatCounts(countByRegion(before)));
     context.figure("after", formatCounts(countByRegion(after)));
