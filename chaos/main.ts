@@ -4,21 +4,26 @@
  * figures measured, optionally writes an HTML report, and exits 1 when any
  * scenario failed.
  *
- * Flags: `--only NAME[,NAME]`, `--report FILE.html`, `--list`, `--help`.
- * `TOXIPROXY_URL` set: use that Toxiproxy instead of starting ours.
+ * Flags: `--only NAME[,NAME]`, `--report FILE.html`, `--real-toxiproxy`,
+ * `--list`, `--help`. `TOXIPROXY_URL` set: use that Toxiproxy instead of
+ * starting ours.
  * @module
  */
 
 import { parseArgs } from "node:util";
-import { openFaultServer } from "./fault_server.ts";
+import { type FaultServer, openFaultServer, openReferenceFaultServer } from "./fault_server.ts";
+import { missingToolLine } from "../toxiproxy/mod.ts";
 import { renderReport, renderTable } from "./report.ts";
 import { runScenario } from "./run_scenario.ts";
 import { failsRun, type ScenarioResult, verdict } from "./scenario.ts";
 import { SCENARIOS } from "./scenarios/mod.ts";
 
-const USAGE = `usage: deno task chaos [--only NAME[,NAME]] [--report FILE.html] [--list]
+const USAGE =
+  `usage: deno task chaos [--only NAME[,NAME]] [--report FILE.html] [--real-toxiproxy] [--list]
 
 Runs the chaos scenarios sequentially and prints one row per scenario.
+--real-toxiproxy starts the real Toxiproxy (toxiproxy-server of the shared tools) on a free
+loopback port and runs against it; when it is absent, prints a "skipped:" line and exits 0.
 Exit codes: 0 all passed, 1 a scenario failed, 2 usage error, 130 interrupted.
 Environment: TOXIPROXY_URL=http://127.0.0.1:8474 uses that Toxiproxy instead of ours.`;
 
@@ -31,6 +36,7 @@ async function main(args: string[]): Promise<number> {
         only: { type: "string", multiple: true },
         report: { type: "string" },
         list: { type: "boolean" },
+        "real-toxiproxy": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -62,7 +68,17 @@ async function main(args: string[]): Promise<number> {
   const selected = only.length === 0 ? SCENARIOS : SCENARIOS.filter((s) => only.includes(s.name));
   const startedAt = new Date().toISOString();
   const start = Date.now();
-  await using faults = await openFaultServer(Deno.env.get("TOXIPROXY_URL"));
+  let opened: FaultServer | undefined;
+  if (flags["real-toxiproxy"]) {
+    opened = await openReferenceFaultServer();
+    if (opened === undefined) {
+      console.log(missingToolLine("toxiproxy-server"));
+      return 0;
+    }
+  } else {
+    opened = await openFaultServer(Deno.env.get("TOXIPROXY_URL"));
+  }
+  await using faults = opened;
   console.error(`toxiproxy: ${faults.kind} (${await faults.api.version()})`);
   const results: ScenarioResult[] = [];
   // Ctrl-C or SIGTERM: stop the running scenario so its cleanup stops the sidecar and servers.

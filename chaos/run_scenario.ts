@@ -72,7 +72,8 @@ export async function runScenario(
     problems.push(`cleanup: ${(error as Error).message.split("\n")[0]}`);
   }
   await Deno.remove(dir, { recursive: true }).catch(() => {});
-  const leftover = await childProcesses(Deno.pid);
+  const leftover = (await childProcesses(Deno.pid))
+    .filter((entry) => !faults.pids.includes(Number(entry.split(" ")[0])));
   if (leftover.length > 0) problems.push(`left processes behind: ${leftover.join(", ")}`);
   const connections: TimelineConn[] = records.flat().map((r) => ({
     startMs: r.startMs,

@@ -21,3 +21,9 @@ export {
 } from "./start_toxiproxy.ts";
 export { TOXIPROXY_VERSION } from "./api.ts";
 export { type Log, LOG_LEVELS, type LogLevel } from "./log.ts";
+export {
+  missingToolLine,
+  type ReferenceToxiproxy,
+  type ReferenceToxiproxyOptions,
+  startReferenceToxiproxy,
+} from "./reference_server.ts";
