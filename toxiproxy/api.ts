@@ -19,7 +19,7 @@ import { apiError, asApiError, empty, json, proxyJson, textError, toxicJson } fr
 import { goString, type JsonValue } from "./go_json.ts";
 import type { Metrics } from "./metrics.ts";
 import { ApiError, type ProxyInput, type ProxyRegistry } from "./registry.ts";
-import { createRouter, type Route, type RouteParams } from "./router.ts";
+import { cleanPath, createRouter, type Route, type RouteParams } from "./router.ts";
 import type { TcpProxy } from "./tcp_proxy.ts";
 
 export { proxyJson, toxicJson };
@@ -193,6 +193,13 @@ export function createApiHandler(
       pathname = decodeURIComponent(new URL(request.url).pathname);
     } catch {
       return textError("404 page not found", 404);
+    }
+    const canonical = cleanPath(pathname);
+    if (canonical !== pathname) {
+      // gorilla/mux redirects a path with `//` or dot segments to its clean form, before routing.
+      const url = new URL(request.url);
+      url.pathname = canonical;
+      return new Response(null, { status: 301, headers: { location: url.pathname + url.search } });
     }
     const match = router(request.method, pathname);
     if (match.kind === "not found") return textError("404 page not found", 404);

@@ -82,18 +82,25 @@ export function badBody(cause: unknown): ApiError {
   return new ApiError(400, `bad request body: ${(cause as Error).message}`, { cause });
 }
 
-/** A proxy body (`null` is an empty one); `goType` names the Go type in errors. */
-export function decodeProxy(value: JsonValue, goType = "toxiproxy.Proxy"): ProxyInput {
+/**
+ * A proxy body (`null` is an empty one). `goType` and `goStruct` name the Go
+ * type and struct in errors: a populate item is an anonymous struct.
+ */
+export function decodeProxy(
+  value: JsonValue,
+  goType = "toxiproxy.Proxy",
+  goStruct = "Proxy",
+): ProxyInput {
   if (value.kind === "null") return {};
   if (value.kind !== "object") {
     throw new JsonError(`json: cannot unmarshal ${value.kind} into Go value of type ${goType}`);
   }
   const get = fieldsOf(value);
   return {
-    name: stringField(get, "name", "Proxy"),
-    listen: stringField(get, "listen", "Proxy"),
-    upstream: stringField(get, "upstream", "Proxy"),
-    enabled: boolField(get, "enabled", "Proxy"),
+    name: stringField(get, "name", goStruct),
+    listen: stringField(get, "listen", goStruct),
+    upstream: stringField(get, "upstream", goStruct),
+    enabled: boolField(get, "enabled", goStruct),
   };
 }
 
@@ -103,21 +110,29 @@ export function decodePopulate(body: JsonValue): ProxyInput[] {
   try {
     if (body.kind !== "array") {
       throw new JsonError(
-        `json: cannot unmarshal ${body.kind} into Go value of type []toxiproxy.Proxy`,
+        `json: cannot unmarshal ${body.kind} into Go value of type ${POPULATE_GO_TYPE}`,
       );
     }
-    return body.items.map((item) => decodeProxy(item));
+    return body.items.map((item) => decodeProxy(item, POPULATE_GO_TYPE.slice(2), ""));
   } catch (cause) {
     throw badBody(cause);
   }
 }
 
+/** The Go type a populate body decodes into, as its errors name it. */
+const POPULATE_GO_TYPE = '[]struct { toxiproxy.Proxy; Enabled *bool "json:\\"enabled\\"" }';
+
+/** The Go type a toxic update decodes into, as its errors name it. */
+const TOXIC_PATCH_GO_TYPE =
+  'struct { Attributes interface {} "json:\\"attributes\\""; Toxicity float32 "json:\\"toxicity\\"" }';
+
 /** The key reader of a toxic body, which must be an object or null. */
-function toxicFields(body: JsonValue): (key: string) => JsonValue | undefined {
+function toxicFields(
+  body: JsonValue,
+  goType = "toxics.ToxicWrapper",
+): (key: string) => JsonValue | undefined {
   if (body.kind !== "object" && body.kind !== "null") {
-    throw new JsonError(
-      `json: cannot unmarshal ${body.kind} into Go value of type toxics.ToxicWrapper`,
-    );
+    throw new JsonError(`json: cannot unmarshal ${body.kind} into Go value of type ${goType}`);
   }
   return fieldsOf(body);
 }
@@ -126,6 +141,14 @@ function toxicFields(body: JsonValue): (key: string) => JsonValue | undefined {
 export function decodeToxic(body: JsonValue): ToxicInput {
   try {
     const get = toxicFields(body);
+    // Go decodes the whole body into a wrapper holding a NoopToxic first, so attributes
+    // that are not an object fail here, before the type is even looked at.
+    const attributes = get("attributes");
+    if (attributes !== undefined && attributes.kind !== "object") {
+      throw new JsonError(
+        `json: cannot unmarshal ${attributes.kind} into Go struct field ToxicWrapper.attributes of type toxics.NoopToxic`,
+      );
+    }
     return {
       name: stringField(get, "name", "ToxicWrapper"),
       type: stringField(get, "type", "ToxicWrapper"),
@@ -138,13 +161,13 @@ export function decodeToxic(body: JsonValue): ToxicInput {
   }
 }
 
-/** A toxic update body: toxicity and attributes; name, type and stream must still type-check. */
+/** A toxic update body: toxicity and attributes; any other key is ignored, as in Go. */
 export function decodeToxicPatch(body: JsonValue): ToxicPatch {
   try {
-    const get = toxicFields(body);
-    for (const key of ["name", "type", "stream"]) stringField(get, key, "ToxicWrapper");
+    const get = toxicFields(body, TOXIC_PATCH_GO_TYPE);
     return {
-      toxicity: float32Field(get, "toxicity", "ToxicWrapper"),
+      // Go decodes an update into an anonymous struct: its fields have no struct name.
+      toxicity: float32Field(get, "toxicity", ""),
       attributes: attributesDecoder(get("attributes")),
     };
   } catch (cause) {
@@ -158,17 +181,16 @@ function attributesDecoder(
 ): (type: ToxicType) => Record<string, number> {
   return (type) => {
     if (value === undefined || value.kind === "null") return {};
-    const goType = `toxics.${type.name}`;
     try {
       if (value.kind !== "object") {
         throw new JsonError(
-          `json: cannot unmarshal ${value.kind} into Go struct field .attributes of type ${goType}`,
+          `json: cannot unmarshal ${value.kind} into Go struct field .attributes of type toxics.${type.goName}`,
         );
       }
       const get = fieldsOf(value);
       const out: Record<string, number> = {};
       for (const name of type.attributeNames) {
-        const n = intField(get, name, ".attributes");
+        const n = intField(get, name, `${type.goName}.attributes`, type.goAttributeType);
         if (n !== undefined) out[name] = n;
       }
       return out;

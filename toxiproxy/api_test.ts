@@ -95,6 +95,15 @@ Deno.test("unknown paths answer Go's 404 text without a request id; wrong method
   }
 });
 
+Deno.test("a path with // is redirected to its clean form before routing, as gorilla/mux does", async () => {
+  const { call } = setup();
+  const r = await call("GET", "/proxies//toxics?x=1");
+  assert.equal(r.status, 301);
+  assert.equal(r.headers.get("location"), "/proxies/toxics?x=1");
+  assert.equal(r.headers.get("x-toxiproxy-request-id"), null);
+  assert.equal(r.text, "");
+});
+
 Deno.test("a fresh server lists no proxies", async () => {
   const { call } = setup();
   const r = await call("GET", "/proxies");
@@ -552,28 +561,23 @@ Deno.test("toxic create rejects a bad stream, type, or attribute value with 400"
   assert.equal((await call("GET", "/proxies/a/toxics")).text, "[]");
 });
 
-Deno.test("values that crash the real server are refused with 400 and change nothing", async () => {
+Deno.test("values that crash the real server are accepted like it accepts them", async () => {
   const { call } = setup();
   await call("POST", "/proxies", { name: "a", upstream: "x:1" });
-  const bad = [
-    { type: "bandwidth", attributes: { rate: -1 } },
-    { type: "slicer", attributes: { average_size: 0 } },
-    { type: "slicer" },
-    { type: "slicer", attributes: { average_size: 10, size_variation: 10 } },
-    { type: "slicer", attributes: { average_size: 10, size_variation: -1 } },
+  const edgy = [
+    { name: "b", type: "bandwidth", attributes: { rate: -1 } },
+    { name: "s0", type: "slicer", attributes: { average_size: 0 } },
+    { name: "s1", type: "slicer" },
+    { name: "s2", type: "slicer", attributes: { average_size: 10, size_variation: 10 } },
+    { name: "s3", type: "slicer", attributes: { average_size: 10, size_variation: -1 } },
   ];
-  for (const body of bad) {
+  for (const body of edgy) {
     const r = await call("POST", "/proxies/a/toxics", body);
-    assert.equal(r.status, 400, JSON.stringify(body));
+    assert.equal(r.status, 200, JSON.stringify(body));
   }
-  await call("POST", "/proxies/a/toxics", {
-    name: "bw",
-    type: "bandwidth",
-    attributes: { rate: 5 },
-  });
-  const update = await call("PATCH", "/proxies/a/toxics/bw", { attributes: { rate: -5 } });
-  assert.equal(update.status, 400);
-  assert.equal((await call("GET", "/proxies/a/toxics/bw")).json.attributes.rate, 5);
+  const update = await call("PATCH", "/proxies/a/toxics/b", { attributes: { rate: -5 } });
+  assert.equal(update.status, 200);
+  assert.equal((await call("GET", "/proxies/a/toxics/b")).json.attributes.rate, -5);
 });
 
 Deno.test("toxic update merges attributes key by key and keeps toxicity unless given", async () => {

@@ -37,10 +37,17 @@ export function parseFirstValue(text: string): JsonValue {
       i++;
     }
   };
-  const quote = (c: string) => (c === "'" ? "'\\''" : `'${c}'`);
+  // Go reads bytes: a non-ASCII character is named by its first UTF-8 byte as a rune.
+  const quote = (c: string) => {
+    if (c === "'") return "'\\''";
+    const code = c.codePointAt(0)!;
+    return code < 0x80 ? `'${c}'` : `'${String.fromCharCode(utf8Lead(code))}'`;
+  };
   const invalid = (context: string): JsonError => {
     if (i >= text.length) return new JsonError("unexpected EOF");
-    return new JsonError(`invalid character ${quote(text[i]!)} ${context}`);
+    return new JsonError(
+      `invalid character ${quote(String.fromCodePoint(text.codePointAt(i)!))} ${context}`,
+    );
   };
   const value = (depth: number): JsonValue => {
     if (depth > MAX_DEPTH) throw new JsonError("exceeded max depth");
@@ -185,14 +192,26 @@ export function parseFirstValue(text: string): JsonValue {
   return value(0);
 }
 
+/** The first byte of the UTF-8 encoding of `codePoint`. */
+function utf8Lead(codePoint: number): number {
+  if (codePoint < 0x800) return 0xc0 | (codePoint >> 6);
+  if (codePoint < 0x10000) return 0xe0 | (codePoint >> 12);
+  return 0xf0 | (codePoint >> 18);
+}
+
 /** Go's name for a JSON value's kind in "cannot unmarshal" errors. */
 function goKind(value: JsonValue): string {
   return value.kind === "bool" ? "bool" : value.kind;
 }
 
+/** Go types whose decoding failures quote the number (`number 1.5`); others say `number`. */
+const NUMERIC_GO_TYPES = new Set(["int", "int64", "float32", "float64"]);
+
 /** The error Go gives for a value of the wrong type. */
 export function typeError(value: JsonValue, field: string, goType: string): JsonError {
-  const what = value.kind === "number" ? `number ${value.text}` : goKind(value);
+  const what = value.kind === "number" && NUMERIC_GO_TYPES.has(goType)
+    ? `number ${value.text}`
+    : goKind(value);
   return new JsonError(
     `json: cannot unmarshal ${what} into Go struct field ${field} of type ${goType}`,
   );
@@ -259,8 +278,13 @@ export function float32Field(get: FieldGetter, name: string, goStruct: string): 
  * Reads an integer field. Refuses fractions and exponents like Go; values
  * beyond ±2^53 are refused too, as a JS number cannot keep them exact.
  */
-export function intField(get: FieldGetter, name: string, goStruct: string): number | undefined {
-  return readField(get, name, goStruct, "int64", (v) => {
+export function intField(
+  get: FieldGetter,
+  name: string,
+  goStruct: string,
+  goType: "int" | "int64" = "int64",
+): number | undefined {
+  return readField(get, name, goStruct, goType, (v) => {
     if (v.kind !== "number" || !/^-?[0-9]+$/.test(v.text)) return undefined;
     const n = Number(v.text);
     return Number.isSafeInteger(n) ? n : undefined;

@@ -70,10 +70,14 @@ Deno.test("typed fields refuse the wrong JSON type with Go's message", () => {
   const get = fieldsOf(parseFirstValue('{"name":5,"latency":1.5,"big":1e2,"toxicity":"1"}'));
   assert.throws(
     () => stringField(get, "name", "Proxy"),
-    /json: cannot unmarshal number 5 into Go struct field Proxy.name of type string/,
+    /json: cannot unmarshal number into Go struct field Proxy.name of type string/,
   );
   assert.throws(() => intField(get, "latency", ".attributes"), /number 1\.5 into .* int64/);
   assert.throws(() => intField(get, "big", ".attributes"), /int64/);
+  assert.throws(
+    () => intField(get, "latency", "SlicerToxic.attributes", "int"),
+    /number 1\.5 into Go struct field SlicerToxic\.attributes\.latency of type int$/,
+  );
   assert.throws(() => float32Field(get, "toxicity", "ToxicWrapper"), /cannot unmarshal string/);
 });
 

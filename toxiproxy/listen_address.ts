@@ -43,11 +43,12 @@ export function splitHostPort(address: string): HostPort {
   }
   const portText = address.slice(colon + 1);
   if (portText === "") return { host, port: 0 };
-  if (!/^[0-9]+$/.test(portText)) {
+  // Go reads a signed decimal (`+80` is 80); anything else would be a service name lookup.
+  if (!/^[+-]?[0-9]+$/.test(portText)) {
     throw new AddressError(`lookup tcp/${portText}: unknown port`);
   }
   const port = Number(portText);
-  if (port > 65535) throw new AddressError(`address ${portText}: invalid port`);
+  if (port < 0 || port > 65535) throw new AddressError(`address ${portText}: invalid port`);
   return { host, port };
 }
 

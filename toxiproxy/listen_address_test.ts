@@ -42,6 +42,8 @@ Deno.test("splitHostPort() words its errors like Go", () => {
   assert.equal(message("[::1"), "address [::1: missing ']' in address");
   assert.equal(message("h:99999"), "address 99999: invalid port");
   assert.equal(message("h:http"), "lookup tcp/http: unknown port");
+  assert.equal(message("h:-1"), "address -1: invalid port");
+  assert.deepEqual(splitHostPort("h:+80"), { host: "h", port: 80 });
 });
 
 Deno.test("resolveHost() prefers the first IPv4 address; IP literals stay as they are", async () => {

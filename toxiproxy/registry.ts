@@ -216,8 +216,6 @@ export class ProxyRegistry {
       if (type === undefined) throw new ApiError(400, "invalid toxic type");
       if (proxy.getToxic(name) !== undefined) throw new ApiError(409, "toxic already exists");
       const attributes = fullAttributes(type, input.attributes(type));
-      const problem = type.validate(attributes);
-      if (problem !== undefined) throw new ApiError(400, problem);
       const toxic: ToxicConfig = {
         name,
         type,
@@ -238,8 +236,6 @@ export class ProxyRegistry {
       const current = proxy.getToxic(name);
       if (current === undefined) throw new ApiError(404, "toxic not found");
       const attributes = { ...current.attributes, ...patch.attributes(current.type) };
-      const problem = current.type.validate(attributes);
-      if (problem !== undefined) throw new ApiError(400, problem);
       const toxic: ToxicConfig = {
         ...current,
         attributes: fullAttributes(current.type, attributes),

@@ -20,6 +20,24 @@ export interface Route<H> {
 /** Path parameters by placeholder name. */
 export type RouteParams = Readonly<Record<string, string>>;
 
+/**
+ * The canonical form of a path, as gorilla/mux computes it before routing:
+ * Go's `path.Clean` (no `//`, `.` or `..` segments), keeping a trailing
+ * slash. A request whose path is not canonical is redirected to this one.
+ */
+export function cleanPath(path: string): string {
+  if (path === "") return "/";
+  const rooted = path.startsWith("/") ? path : `/${path}`;
+  const out: string[] = [];
+  for (const segment of rooted.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") out.pop();
+    else out.push(segment);
+  }
+  const clean = `/${out.join("/")}`;
+  return rooted.endsWith("/") && clean !== "/" ? `${clean}/` : clean;
+}
+
 /** What a request found in the table. */
 export type RouteMatch<H> =
   | { readonly kind: "found"; readonly handler: H; readonly params: RouteParams }

@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { createRouter } from "./router.ts";
+import { cleanPath, createRouter } from "./router.ts";
 
 const router = createRouter([
   { methods: ["GET"], path: "/proxies", handler: "list" },
@@ -41,6 +41,16 @@ Deno.test("createRouter() matches no row for a trailing slash or an empty segmen
   for (const path of ["/", "", "/proxies/", "//proxies", "/proxies//toxics/t", "/proxies/p/"]) {
     assert.deepEqual(router("GET", path), { kind: "not found" }, path);
   }
+});
+
+Deno.test("cleanPath() is Go's path.Clean keeping a trailing slash", () => {
+  assert.equal(cleanPath("/proxies"), "/proxies");
+  assert.equal(cleanPath("//proxies"), "/proxies");
+  assert.equal(cleanPath("/proxies//toxics/"), "/proxies/toxics/");
+  assert.equal(cleanPath("/a/./b/../c"), "/a/c");
+  assert.equal(cleanPath("/.."), "/");
+  assert.equal(cleanPath(""), "/");
+  assert.equal(cleanPath("proxies"), "/proxies");
 });
 
 Deno.test("createRouter() refuses a malformed pattern, naming the row", () => {

@@ -50,8 +50,10 @@ export interface ToxicType {
   readonly bufferSize: number;
   /** Removing it closes the connection (timeout) instead of passing held data on. */
   readonly closesOnRemove: boolean;
-  /** An error message for attributes that would break the data path, else undefined. */
-  validate(attributes: Attributes): string | undefined;
+  /** Its Go struct, as the real server names it in decoding errors (`LatencyToxic`). */
+  readonly goName: string;
+  /** The Go type of its attributes in those errors (`int64`; the slicer's are `int`). */
+  readonly goAttributeType: "int" | "int64";
   /** Moves data from input to output until END, a close or an interrupt. */
   pipe(io: StageIo, attributes: Attributes, state: ToxicState): Promise<void>;
 }

@@ -307,31 +307,33 @@ Deno.test("bandwidth: a slow rate cuts a burst into rate×100-byte pieces 100 ms
   assert.ok(rec.arrivals.at(-1)!.at - start >= 299);
 });
 
-Deno.test("bandwidth rate 0 holds the data; removing it from a busy link releases it without hanging", async () => {
-  await using upstream = startUpstream(echo);
-  await using tp = await startToxiproxy({ port: 0 });
-  const port = await proxyWith(tp, "zero", upstream, [
-    { type: "bandwidth", stream: "upstream", attributes: { rate: 0 } },
-    { type: "bandwidth", stream: "downstream", attributes: { rate: 0 } },
-  ]);
-  using conn = await connect(port);
-  const data = pattern(256 * 1024);
-  const reply = readExactly(conn, data.length, 5000);
-  const writing = writeAll(conn, data);
-  await waitFor(() => upstream.accepted === 1, "the link is up and busy");
-  const start = performance.now();
-  assert.equal(
-    (await api(tp.url, "DELETE", "/proxies/zero/toxics/bandwidth_upstream")).status,
-    204,
-  );
-  assert.equal(
-    (await api(tp.url, "DELETE", "/proxies/zero/toxics/bandwidth_downstream")).status,
-    204,
-  );
-  assert.ok(performance.now() - start < 1000);
-  await writing;
-  assert.deepEqual(await reply, data);
-});
+for (const rate of [0, -1]) {
+  Deno.test(`bandwidth rate ${rate} holds the data; removing it from a busy link releases it without hanging`, async () => {
+    await using upstream = startUpstream(echo);
+    await using tp = await startToxiproxy({ port: 0 });
+    const port = await proxyWith(tp, "zero", upstream, [
+      { type: "bandwidth", stream: "upstream", attributes: { rate } },
+      { type: "bandwidth", stream: "downstream", attributes: { rate } },
+    ]);
+    using conn = await connect(port);
+    const data = pattern(256 * 1024);
+    const reply = readExactly(conn, data.length, 5000);
+    const writing = writeAll(conn, data);
+    await waitFor(() => upstream.accepted === 1, "the link is up and busy");
+    const start = performance.now();
+    assert.equal(
+      (await api(tp.url, "DELETE", "/proxies/zero/toxics/bandwidth_upstream")).status,
+      204,
+    );
+    assert.equal(
+      (await api(tp.url, "DELETE", "/proxies/zero/toxics/bandwidth_downstream")).status,
+      204,
+    );
+    assert.ok(performance.now() - start < 1000);
+    await writing;
+    assert.deepEqual(await reply, data);
+  });
+}
 
 Deno.test("slow_close: the client sees EOF only after the delay", async () => {
   await using upstream = startUpstream(async (conn) => {
@@ -547,6 +549,28 @@ Deno.test("slicer: 480 KB through slicers on both streams comes back byte for by
   ]);
   using conn = await connect(port);
   await roundTripMs(conn, pattern(480 * 1000));
+});
+
+Deno.test("slicer: attributes the real server chokes on still deliver every byte", async () => {
+  await using upstream = startUpstream(echo);
+  await using tp = await startToxiproxy({ port: 0 });
+  const port = await proxyWith(tp, "odd", upstream, [
+    { name: "zero", type: "slicer", stream: "upstream", attributes: { average_size: 0 } },
+    {
+      name: "equal",
+      type: "slicer",
+      stream: "downstream",
+      attributes: { average_size: 100, size_variation: 100 },
+    },
+    {
+      name: "wider",
+      type: "slicer",
+      stream: "downstream",
+      attributes: { average_size: 10, size_variation: 400 },
+    },
+  ]);
+  using conn = await connect(port);
+  await roundTripMs(conn, pattern(20 * 1000));
 });
 
 Deno.test("slicer: 1000 bytes at 100 ± 50 with 20 ms delays arrive as spaced pieces", async () => {

@@ -24,7 +24,8 @@ export const latency: ToxicType = {
   attributeNames: ["latency", "jitter"],
   bufferSize: 1024,
   closesOnRemove: false,
-  validate: () => undefined,
+  goName: "LatencyToxic",
+  goAttributeType: "int64",
   async pipe(io, attributes) {
     const ms = attributes.latency ?? 0;
     const jitter = attributes.jitter ?? 0;

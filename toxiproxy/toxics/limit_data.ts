@@ -30,7 +30,8 @@ export const limitData: ToxicType = {
   attributeNames: ["bytes"],
   bufferSize: 0,
   closesOnRemove: false,
-  validate: () => undefined,
+  goName: "LimitDataToxic",
+  goAttributeType: "int64",
   async pipe(io, attributes, state) {
     const limit = attributes.bytes ?? 0;
     while (true) {

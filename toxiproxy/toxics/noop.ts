@@ -11,6 +11,7 @@ export const noop: ToxicType = {
   attributeNames: [],
   bufferSize: 0,
   closesOnRemove: false,
-  validate: () => undefined,
+  goName: "NoopToxic",
+  goAttributeType: "int64",
   pipe: (io) => passThrough(io),
 };

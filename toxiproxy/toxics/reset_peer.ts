@@ -16,7 +16,8 @@ export const resetPeer: ToxicType = {
   attributeNames: ["timeout"],
   bufferSize: 0,
   closesOnRemove: false,
-  validate: () => undefined,
+  goName: "ResetToxic",
+  goAttributeType: "int64",
   async pipe(io, attributes) {
     const first = await io.recv();
     if (first === INTERRUPTED || first === TIMED_OUT) return;

@@ -10,8 +10,11 @@ import { END, INTERRUPTED, TIMED_OUT, type ToxicType } from "../stage.ts";
  * The cut points of a chunk of `length` bytes: a piece stays whole once its
  * size exceeds `average` by at most `variation`; otherwise it is cut near its
  * middle, shifted by a random offset in [−variation, variation). Returns the
- * end offset of every piece, in order. Needs average ≥ 1 and
- * 0 ≤ variation < average, or it would never finish.
+ * end offset of every piece, in order. Any attributes finish: a cut always
+ * leaves a byte on each side and a 1-byte piece is never cut, so an
+ * `average` below 1 gives 1-byte pieces and a `variation` at or above the
+ * average cannot make an empty or inverted piece (where the real server
+ * recurses forever or panics).
  */
 export function sliceEnds(
   length: number,
@@ -20,32 +23,21 @@ export function sliceEnds(
   random: () => number,
 ): number[] {
   const ends: number[] = [];
-  const cut = (start: number, end: number): void => {
-    if (end - start - average <= variation) {
+  // Depth first, left piece first (the order the real server's recursion draws in), on an
+  // explicit stack: odd attributes can make the cut tree deep.
+  const pending: [number, number][] = length > 0 ? [[0, length]] : [];
+  while (pending.length > 0) {
+    const [start, end] = pending.pop()!;
+    if (end - start <= 1 || end - start - average <= variation) {
       ends.push(end);
-      return;
+      continue;
     }
     const offset = variation > 0 ? Math.floor(random() * 2 * variation) - variation : 0;
-    const mid = start + Math.floor((end - start) / 2) + offset;
-    cut(start, mid);
-    cut(mid, end);
-  };
-  if (length > 0) cut(0, length);
+    const middle = start + Math.floor((end - start) / 2) + offset;
+    const mid = Math.min(end - 1, Math.max(start + 1, middle));
+    pending.push([mid, end], [start, mid]);
+  }
   return ends;
-}
-
-/** Why slicer attributes would loop forever or crash, or undefined when they are usable. */
-export function slicerProblem(average: number, variation: number): string | undefined {
-  if (average < 1) {
-    return `attribute average_size must be positive: current value is ${average}`;
-  }
-  if (variation < 0) {
-    return `attribute size_variation must not be negative: current value is ${variation}`;
-  }
-  if (variation >= average) {
-    return `attribute size_variation must be smaller than average_size (${average}): current value is ${variation}`;
-  }
-  return undefined;
 }
 
 /**
@@ -58,14 +50,12 @@ export const slicer: ToxicType = {
   attributeNames: ["average_size", "size_variation", "delay"],
   bufferSize: 0,
   closesOnRemove: false,
-  validate(attributes) {
-    return slicerProblem(attributes.average_size ?? 0, attributes.size_variation ?? 0);
-  },
+  goName: "SlicerToxic",
+  goAttributeType: "int",
   async pipe(io, attributes) {
     const average = attributes.average_size ?? 0;
     const variation = attributes.size_variation ?? 0;
     const delayUs = Math.max(0, attributes.delay ?? 0);
-    if (slicerProblem(average, variation) !== undefined) throw new RangeError("bad slicer");
     let owedUs = 0;
     while (true) {
       const chunk = await io.recv();

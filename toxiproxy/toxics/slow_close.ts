@@ -11,7 +11,8 @@ export const slowClose: ToxicType = {
   attributeNames: ["delay"],
   bufferSize: 0,
   closesOnRemove: false,
-  validate: () => undefined,
+  goName: "SlowCloseToxic",
+  goAttributeType: "int64",
   async pipe(io, attributes) {
     while (true) {
       const chunk = await io.recv();

@@ -16,7 +16,8 @@ export const timeout: ToxicType = {
   attributeNames: ["timeout"],
   bufferSize: 0,
   closesOnRemove: true,
-  validate: () => undefined,
+  goName: "TimeoutToxic",
+  goAttributeType: "int64",
   async pipe(io, attributes) {
     const ms = attributes.timeout ?? 0;
     const deadline = ms > 0 ? io.now() + ms : undefined;
