@@ -7,8 +7,7 @@
  * @module
  */
 
-import { refusedPort } from "../src/testing/backends.ts";
-import { missingToolLine, sharedTool } from "../src/testing/shared_tools.ts";
+import { missingToolLine, refusedPort, sharedTool } from "../src/testing/mod.ts";
 
 export { missingToolLine };
 
