@@ -12,10 +12,17 @@ import {
   formatStatusTable,
   helpText,
   parseCommandLine,
+  startupLine,
   writeBootstrapFile,
 } from "./src/cli/mod.ts";
 import type { Status } from "./src/diag/mod.ts";
-import { formatConfig } from "./src/config/mod.ts";
+import {
+  CONFIG_CANDIDATES,
+  ConfigError,
+  discoverConfig,
+  formatConfig,
+  formatOf,
+} from "./src/config/mod.ts";
 // Through mod.ts, so a TS config importing mod.ts needs no extra read permission.
 import { loadConfig } from "./mod.ts";
 import { createLogger } from "./src/log/mod.ts";
@@ -44,7 +51,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return EXIT.ok;
     }
     case "check": {
-      const { config } = await loadConfig(command.file);
+      const { config } = await loadConfig(command.file ?? await findConfig());
       console.log(formatConfig(config).trimEnd());
       return EXIT.ok;
     }
@@ -71,9 +78,43 @@ async function showStatus(diag: string): Promise<number> {
   return EXIT.ok;
 }
 
+/**
+ * A config beside this file joins Deno's static module graph through these
+ * imports (never called), so `deno run --allow-net main.ts` can import it
+ * without --allow-read.
+ */
+export const CONFIG_BESIDE_MAIN = [
+  () => import("./iaido.config.ts"),
+  () => import("./iaido.config.js"),
+] as const;
+
+/** The config in the working directory, or a ConfigError saying what was looked for. */
+async function findConfig(): Promise<string> {
+  const found = await discoverConfig(Deno.cwd());
+  if (found !== undefined) return found;
+  throw new ConfigError([
+    `no config file in ${Deno.cwd()} (looked for ${
+      CONFIG_CANDIDATES.join(", ")
+    }); write one with -b, or name one with -c`,
+  ]);
+}
+
+function canRead(path: string): boolean {
+  return Deno.permissions.querySync({ name: "read", path }).state === "granted";
+}
+
 async function run(command: Extract<Command, { kind: "run" }>): Promise<number> {
   const log = createLogger({ format: command.logFormat, level: command.logLevel });
-  const { config, text, input } = await loadConfig(command.file);
+  const file = command.file ?? await findConfig();
+  const { config, text, input } = await loadConfig(file);
+  const folder = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) || "/" : ".";
+  console.log(startupLine(file, {
+    format: formatOf(file) ?? "yaml",
+    readFile: canRead(file),
+    readFolder: canRead(folder),
+    folder,
+    pollMs: command.reloadPeriodMs,
+  }));
   // The reloader needs the sidecar and diagnostics need the reloader's status.
   const reload: { reloader?: ConfigReloader } = {};
   const sidecar = await launchSidecar(config, {
@@ -90,7 +131,7 @@ async function run(command: Extract<Command, { kind: "run" }>): Promise<number> 
     }
   };
   const reloader = new ConfigReloader({
-    file: command.file,
+    file,
     initialText: text,
     pollMs: command.reloadPeriodMs,
     log,

@@ -19,11 +19,12 @@ export type Command =
     readonly bindHost: string;
     readonly force: boolean;
   }
-  | { readonly kind: "check"; readonly file: string }
+  | { readonly kind: "check"; readonly file: string | undefined }
   | { readonly kind: "status"; readonly diag: string }
   | {
     readonly kind: "run";
-    readonly file: string;
+    /** Undefined when no `-c` was given: the config is looked for (see `discoverConfig`). */
+    readonly file: string | undefined;
     readonly reloadPeriodMs: number;
     readonly logFormat: "text" | "json";
     readonly logLevel: Level;
@@ -38,7 +39,7 @@ export class UsageError extends Error {
 }
 
 const OPTIONS = {
-  config: { type: "string", short: "c", default: "iaido.yaml" },
+  config: { type: "string", short: "c" },
   bootstrap: { type: "string", short: "b", multiple: true },
   bootstrapAddr: { type: "string", default: "127.0.0.1" },
   force: { type: "boolean", short: "f", default: false },
@@ -75,19 +76,11 @@ export function parseCommandLine(argv: readonly string[]): Command {
   if (values.version) return { kind: "version" };
   const file = values.config;
   if (file === "") throw new UsageError("--config: must name a file");
-  if (values.bootstrap !== undefined) {
-    const bindings = values.bootstrap.map((text) => {
-      const binding = parseBinding(text);
-      if (typeof binding === "string") throw new UsageError(binding);
-      return binding;
-    });
-    return {
-      kind: "bootstrap",
-      file,
-      bindings,
-      bindHost: values.bootstrapAddr,
-      force: values.force,
-    };
+  if (values.bootstrap !== undefined && file === undefined) {
+    return bootstrapCommand(values.bootstrap, "iaido.yaml", values.bootstrapAddr, values.force);
+  }
+  if (values.bootstrap !== undefined && file !== undefined) {
+    return bootstrapCommand(values.bootstrap, file, values.bootstrapAddr, values.force);
   }
   if (values.check) return { kind: "check", file };
   let reloadPeriodMs: number;
@@ -108,6 +101,20 @@ export function parseCommandLine(argv: readonly string[]): Command {
     );
   }
   return { kind: "run", file, reloadPeriodMs, logFormat, logLevel: logLevel as Level };
+}
+
+function bootstrapCommand(
+  texts: readonly string[],
+  file: string,
+  bindHost: string,
+  force: boolean,
+): Command {
+  const bindings = texts.map((text) => {
+    const binding = parseBinding(text);
+    if (typeof binding === "string") throw new UsageError(binding);
+    return binding;
+  });
+  return { kind: "bootstrap", file, bindings, bindHost, force };
 }
 
 /** The diagnostics address `iaido status` asks by default (what --bootstrap writes). */
@@ -146,13 +153,16 @@ export function helpText(version: string): string {
 Usage:
   iaido [-c FILE] [--reloadPeriod 1s]     run the sidecar
   iaido -c FILE --check                     validate FILE and print it with defaults
-  iaido -c FILE -b LOCAL:HOST:REMOTE ...    write a starting config
+  iaido -c FILE -b LOCAL:HOST:REMOTE[@TIER] ...  write a starting config
   iaido status [--diag ADDR]                show a running sidecar's backends and decisions
                                             (ADDR is its diagAddr; default 127.0.0.1:13013)
 
 Flags:
-  -c, --config FILE           config file: .yaml/.yml, .json, .ts/.js (default iaido.yaml)
-  -b, --bootstrap L:HOST:R    (repeatable) bind local port L, forward to HOST:R
+  -c, --config FILE           config file: .yaml/.yml, .json, .ts/.js (default: the first of
+                              iaido.config.ts, iaido.config.js, iaido.yaml, iaido.yml,
+                              iaido.json in the working directory; iaido.yaml for -b)
+  -b, --bootstrap L:HOST:R[@TIER]  (repeatable) bind local port L, forward to HOST:R;
+                              @TIER names its tier (tiers in order of first mention)
       --bootstrapAddr ADDR    address the bootstrapped frontends bind (default 127.0.0.1)
   -f, --force                 let --bootstrap overwrite an existing file
       --check                 load and validate the config, print it normalized, exit
@@ -171,7 +181,8 @@ Exit codes:
   1  runtime failure (cannot listen, second signal during shutdown, unexpected error)
   2  usage or config error
 
-Permissions: --allow-net, and --allow-read for the config file (and, for a .ts config,
-the modules it imports).
+Permissions: --allow-net; --allow-read for a YAML/JSON config. A TS/JS config beside
+main.ts needs no --allow-read; with --allow-read for its folder it is also reloaded on
+change, and SIGHUP re-imports it with every module it imports.
 `;
 }

@@ -1,14 +1,15 @@
 import assert from "node:assert/strict";
 import { parseCommandLine, UsageError } from "./args.ts";
 
-Deno.test("parseCommandLine() runs iaido.yaml by default", () => {
+Deno.test("parseCommandLine() leaves the config to discovery by default; -b writes iaido.yaml", () => {
   assert.deepEqual(parseCommandLine([]), {
     kind: "run",
-    file: "iaido.yaml",
+    file: undefined,
     reloadPeriodMs: 1000,
     logFormat: "text",
     logLevel: "info",
   });
+  assert.equal((parseCommandLine(["-b", "1:a:2"]) as { file: string }).file, "iaido.yaml");
 });
 
 Deno.test("parseCommandLine() reads Iaido's flags, Go single-dash form included", () => {
@@ -27,8 +28,8 @@ Deno.test("parseCommandLine() reads Iaido's flags, Go single-dash form included"
       kind: "bootstrap",
       file: "x.ts",
       bindings: [
-        { localPort: 1, remoteHost: "a", remotePort: 2 },
-        { localPort: 1, remoteHost: "b", remotePort: 2 },
+        { localPort: 1, remoteHost: "a", remotePort: 2, tier: "" },
+        { localPort: 1, remoteHost: "b", remotePort: 2, tier: "" },
       ],
       bindHost: "0.0.0.0",
       force: true,

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { stringify } from "yaml";
+import { stringify } from "npm:yaml@2.9.1";
 import { formatDuration } from "./duration.ts";
 import { CONFIG_SCHEMA, normalizedKey, type Spec } from "./schema.ts";
 import type { Config } from "./types.ts";

@@ -9,7 +9,16 @@ export { ConfigError } from "./errors.ts";
 export { formatDuration, parseDuration } from "./duration.ts";
 export { defineConfig, validateConfig } from "./validate.ts";
 export { formatConfig, toInputForm } from "./format.ts";
-export { formatOf, loadConfig, type LoadedConfig, readConfigText } from "./load.ts";
+export {
+  type ConfigFormat,
+  formatOf,
+  loadConfig,
+  type LoadedConfig,
+  type LoadOptions,
+  readConfigText,
+} from "./load.ts";
+export { CONFIG_CANDIDATES, discoverConfig } from "./discover.ts";
+export { DEFAULT_LOAD_LIMITS, type LoadLimits } from "./load_worker.ts";
 export {
   type Binding,
   bootstrapConfig,

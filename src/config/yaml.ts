@@ -5,7 +5,7 @@
  */
 
 import process from "node:process";
-import { parseDocument } from "yaml";
+import { parseDocument } from "npm:yaml@2.9.1";
 
 /**
  * `npm:yaml` reads `LOG_TOKENS` and `LOG_STREAM` (debug switches) on every

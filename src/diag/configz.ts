@@ -4,7 +4,7 @@
  * @module
  */
 
-import { Document, isScalar } from "yaml";
+import { Document, isScalar } from "npm:yaml@2.9.1";
 import { CONFIG_SCHEMA, type Spec } from "../config/mod.ts";
 
 /** Paths (`frontends[0].idleDuration`) whose values come from defaults. */

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { stringify } from "yaml";
+import { stringify } from "npm:yaml@2.9.1";
 import { DASHBOARD_HTML } from "./dashboard.ts";
 import { EXPOSITION_CONTENT_TYPE } from "./exposition.ts";
 import type { Status } from "./status.ts";

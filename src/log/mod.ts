@@ -11,3 +11,4 @@ export {
   type LoggerOptions,
   silentLogger,
 } from "./logger.ts";
+export { RepeatLimiter, type RepeatLimiterOptions, type RepeatVerdict } from "./repeats.ts";

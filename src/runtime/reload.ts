@@ -1,16 +1,24 @@
 /**
  * Hot reload: the config file is watched (`Deno.watchFs` on its directory,
  * so editors' write-and-rename and Kubernetes' `..data` symlink swaps are
- * seen; the file itself when only it may be read), polled every
+ * seen; the file itself when only it may be read, watched again after every
+ * event so a rename over it does not lose it), polled every
  * `--reloadPeriod` as a fallback, and reloaded at once on SIGHUP. A change
- * is applied only when the text changed (SIGHUP always reloads); an
- * invalid config is logged with every problem and the last good one keeps
- * running.
+ * is applied only when the text changed (SIGHUP always reloads, and
+ * re-imports a module config with the modules it imports); an invalid or
+ * missing config is logged once, then as a count with backoff, and the
+ * last good one keeps running until a "recovered" line.
  * @module
  */
 
-import { ConfigError, loadConfig, type LoadedConfig, readConfigText } from "../config/mod.ts";
-import type { Logger } from "../log/mod.ts";
+import {
+  ConfigError,
+  formatOf,
+  loadConfig,
+  type LoadedConfig,
+  readConfigText,
+} from "../config/mod.ts";
+import { type Logger, RepeatLimiter } from "../log/mod.ts";
 import { type Scheduler, TimerGroup } from "../scheduler.ts";
 
 /** What started a reload. */
@@ -34,8 +42,8 @@ export interface ReloadStatus {
 /** How the reloader is wired. */
 export interface ReloaderOptions {
   readonly file: string;
-  /** The text the running config came from. */
-  readonly initialText: string;
+  /** The text the running config came from (undefined: a module read without permission). */
+  readonly initialText: string | undefined;
   /** Poll period; 0 turns polling off. */
   readonly pollMs: number;
   /** Applies a new valid config; throws when it cannot go live (e.g. a port in use). */
@@ -50,8 +58,12 @@ export interface ReloaderOptions {
 export class ConfigReloader implements AsyncDisposable {
   readonly #options: ReloaderOptions;
   readonly #timers: TimerGroup;
-  #text: string;
+  readonly #repeats: RepeatLimiter;
+  #text: string | undefined;
+  #generation = 0;
   #watcher: Deno.FsWatcher | undefined;
+  #closed = false;
+  readonly #closing = Promise.withResolvers<void>();
   #watchLoop: Promise<void> | undefined;
   #running: Promise<void> = Promise.resolve();
   #debounce: (() => void) | undefined;
@@ -62,6 +74,7 @@ export class ConfigReloader implements AsyncDisposable {
     this.#options = options;
     this.#timers = new TimerGroup(options.scheduler);
     this.#text = options.initialText;
+    this.#repeats = new RepeatLimiter({ now: () => options.scheduler.now() });
     this.#status = {
       generation: 1,
       lastSuccessAt: options.scheduler.now(),
@@ -76,11 +89,15 @@ export class ConfigReloader implements AsyncDisposable {
     return this.#status;
   }
 
-  /** Starts watching, polling and listening for SIGHUP. */
+  /**
+   * Listens for SIGHUP and, when the file may be read, watches and polls it
+   * (a module imported without read permission can change unseen).
+   */
   start(): void {
-    const { pollMs } = this.#options;
-    if (pollMs > 0) this.#timers.every(pollMs, () => void this.reload("poll"));
+    const { pollMs, file } = this.#options;
     Deno.addSignalListener("SIGHUP", this.#onSignal);
+    if (Deno.permissions.querySync({ name: "read", path: file }).state !== "granted") return;
+    if (pollMs > 0) this.#timers.every(pollMs, () => void this.reload("poll"));
     this.#watch();
   }
 
@@ -94,6 +111,8 @@ export class ConfigReloader implements AsyncDisposable {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
+    this.#closed = true;
+    this.#closing.resolve();
     this.#timers[Symbol.dispose]();
     Deno.removeSignalListener("SIGHUP", this.#onSignal);
     try {
@@ -107,18 +126,37 @@ export class ConfigReloader implements AsyncDisposable {
 
   async #reloadOnce(trigger: ReloadTrigger): Promise<void> {
     const { file, log } = this.#options;
-    let text: string;
-    try {
-      text = await readConfigText(file);
-    } catch (error) {
-      this.#failed(trigger, error);
-      return;
+    let text: string | undefined;
+    // A module imported without read permission is re-imported on SIGHUP unread.
+    const unread = formatOf(file) === "module" && this.#text === undefined &&
+      trigger === "signal";
+    if (!unread) {
+      try {
+        text = await readConfigText(file);
+      } catch (error) {
+        this.#failed(trigger, error);
+        return;
+      }
+      if (text === this.#text && trigger !== "signal") return;
     }
-    if (text === this.#text && trigger !== "signal") return;
     try {
-      const loaded = await loadConfig(file, text);
+      const loaded = await loadConfig(file, {
+        ...(text === undefined ? {} : { text }),
+        generation: ++this.#generation,
+      });
+      if (loaded.partial !== undefined) {
+        log.warn("config module re-imported alone", { file, why: loaded.partial });
+      }
       await this.#options.apply(loaded);
       this.#text = text;
+      const recovered = this.#repeats.recovered(file);
+      if (recovered !== undefined) {
+        log.info("config recovered", {
+          file,
+          failures: recovered.occurrences,
+          forMs: recovered.forMs,
+        });
+      }
       this.#status = {
         ...this.#status,
         generation: this.#status.generation + 1,
@@ -143,11 +181,22 @@ export class ConfigReloader implements AsyncDisposable {
       lastError: { at: this.#options.scheduler.now(), trigger, problems },
       failures: this.#status.failures + 1,
     };
-    this.#options.log.error("config reload failed; the last good config keeps running", {
-      file: this.#options.file,
-      trigger,
-      problems: problems.join(" | "),
-    });
+    const cause = problems.join(" | ");
+    const verdict = this.#repeats.occurred(this.#options.file, cause);
+    if (verdict.log === "quiet") return;
+    this.#options.log.error(
+      verdict.log === "first"
+        ? "config reload failed; the last good config keeps running"
+        : "config reload still failing; the last good config keeps running",
+      {
+        file: this.#options.file,
+        trigger,
+        problems: cause,
+        ...(verdict.log === "again"
+          ? { repeats: verdict.suppressed, sinceMs: verdict.sinceMs }
+          : {}),
+      },
+    );
   }
 
   #watch(): void {
@@ -157,23 +206,62 @@ export class ConfigReloader implements AsyncDisposable {
       try {
         this.#watcher = Deno.watchFs(path, { recursive: false });
         log.debug("watching for config changes", { path });
-        break;
+        this.#watchLoop = this.#follow(this.#watcher, path === file);
+        return;
       } catch (error) {
         log.debug("cannot watch", { path, error: (error as Error).message });
       }
     }
-    const watcher = this.#watcher;
-    if (watcher === undefined) {
-      log.warn("cannot watch the config file; polling only", { file });
-      return;
-    }
-    this.#watchLoop = (async () => {
+    log.warn("cannot watch the config file; polling only", { file });
+  }
+
+  /**
+   * Reloads after each burst of events. A watch on the file itself follows
+   * its inode, which a rename over the path replaces: after every event the
+   * path is watched again, before the reload reads it, so no later change
+   * is missed.
+   */
+  async #follow(watcher: Deno.FsWatcher, fileOnly: boolean): Promise<void> {
+    let current = watcher;
+    while (!this.#closed) {
+      let changed = false;
       try {
-        for await (const _event of watcher) this.#scheduleFromWatch();
+        for await (const _event of current) {
+          changed = true;
+          if (fileOnly) break;
+          this.#scheduleFromWatch();
+        }
       } catch {
         // Closed.
       }
-    })();
+      if (!fileOnly || !changed || this.#closed) return;
+      try {
+        current.close();
+      } catch {
+        // Already closed.
+      }
+      const next = await this.#rewatch();
+      this.#scheduleFromWatch();
+      if (next === undefined) return;
+      current = next;
+    }
+  }
+
+  /** Watches the file path again; waits (with backoff) while it is missing. */
+  async #rewatch(): Promise<Deno.FsWatcher | undefined> {
+    for (let delay = 10; !this.#closed; delay = Math.min(delay * 2, 1000)) {
+      try {
+        const watcher = Deno.watchFs(this.#options.file, { recursive: false });
+        this.#watcher = watcher;
+        return watcher;
+      } catch {
+        const waited = Promise.withResolvers<void>();
+        const cancel = this.#timers.after(delay, waited.resolve);
+        await Promise.race([waited.promise, this.#closing.promise]);
+        cancel();
+      }
+    }
+    return undefined;
   }
 
   #scheduleFromWatch(): void {

@@ -15,6 +15,8 @@ export interface CliOptions {
   readonly permissions?: readonly string[];
   readonly cwd?: string;
   readonly env?: Record<string, string>;
+  /** The program to run instead of the project's main.ts (e.g. a user's own main.ts). */
+  readonly script?: string;
 }
 
 /** A CLI process that is still running. */
@@ -34,7 +36,7 @@ export interface RunningCli extends AsyncDisposable {
 /** Starts the CLI with `args`. */
 export function startCli(args: readonly string[], options: CliOptions = {}): RunningCli {
   const command = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...(options.permissions ?? ["--allow-all"]), MAIN_TS, ...args],
+    args: ["run", ...(options.permissions ?? ["--allow-all"]), options.script ?? MAIN_TS, ...args],
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
