@@ -19,6 +19,7 @@ import type { Status } from "./src/diag/mod.ts";
 import {
   CONFIG_CANDIDATES,
   ConfigError,
+  denoProbes,
   discoverConfig,
   formatConfig,
   formatOf,
@@ -90,7 +91,7 @@ export const CONFIG_BESIDE_MAIN = [
 
 /** The config in the working directory, or a ConfigError saying what was looked for. */
 async function findConfig(): Promise<string> {
-  const found = await discoverConfig(Deno.cwd());
+  const found = await discoverConfig(Deno.cwd(), denoProbes);
   if (found !== undefined) return found;
   throw new ConfigError([
     `no config file in ${Deno.cwd()} (looked for ${

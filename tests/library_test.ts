@@ -6,9 +6,7 @@
  */
 
 import assert from "node:assert/strict";
-import { startTestServer } from "../src/testing/backends.ts";
-import { startSidecarCli } from "../src/testing/cli.ts";
-import { connectIdentified } from "../src/testing/client.ts";
+import { connectIdentified, startSidecarCli, startTestServer } from "../src/testing/mod.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const MOD_PATH = new URL("mod.ts", ROOT).pathname;

@@ -5,8 +5,8 @@
  * @module
  */
 
-import type { ConfigFormat } from "../config/load.ts";
-import { formatDuration } from "../config/duration.ts";
+import type { ConfigFormat } from "../config/mod.ts";
+import { formatDuration } from "../config/mod.ts";
 
 /** What the process may do with the config file. */
 export interface ReloadAccess {

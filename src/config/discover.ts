@@ -3,7 +3,8 @@
  * then `iaido.yaml`/`.yml`/`.json` in the working directory. Without read
  * permission a file's existence cannot be asked, so a module is probed by
  * importing it (which Deno allows for modules in the static graph, e.g.
- * beside `main.ts`) and a YAML/JSON file is taken on trust.
+ * beside `main.ts`) and a YAML/JSON file is taken on trust. The probes that
+ * touch the file system and module loader are `denoProbes` in `load.ts`.
  * @module
  */
 
@@ -42,36 +43,13 @@ export interface DiscoveryProbes {
   tryImport(path: string): Promise<Presence>;
 }
 
-/** The real probes, against the file system and Deno's module loader. */
-export const denoProbes: DiscoveryProbes = {
-  canRead: (path) => Deno.permissions.querySync({ name: "read", path }).state === "granted",
-  isFile: (path) => {
-    try {
-      return Deno.statSync(path).isFile;
-    } catch {
-      return false;
-    }
-  },
-  tryImport: async (path) => {
-    try {
-      await import(toFileUrl(path).href);
-      return "present";
-    } catch (error) {
-      const message = (error as Error).message ?? "";
-      if (/Module not found|No such file/i.test(message)) return "absent";
-      if (/Requires read access/.test(message)) return "unknown";
-      return "present"; // It exists but fails to load: loading it again reports why.
-    }
-  },
-};
-
 /**
  * Looks for a config in `dir`; returns the path to load (relative names,
  * as the user would type them), or undefined when none can be found.
  */
 export async function discoverConfig(
   dir: string,
-  probes: DiscoveryProbes = denoProbes,
+  probes: DiscoveryProbes,
 ): Promise<string | undefined> {
   const presence = new Map<string, Presence>();
   for (const name of CONFIG_CANDIDATES) {
@@ -84,10 +62,4 @@ export async function discoverConfig(
     if (found === "present") break;
   }
   return pickConfig(presence);
-}
-
-/** A file path as a `file:` URL, relative paths resolved against the working directory. */
-export function toFileUrl(file: string): URL {
-  const absolute = file.startsWith("/") ? file : `${Deno.cwd()}/${file}`;
-  return new URL(`file://${absolute.split("/").map(encodeURIComponent).join("/")}`);
 }

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { toFileUrl } from "./discover.ts";
+import type { DiscoveryProbes, Presence } from "./discover.ts";
 import { ConfigError } from "./errors.ts";
 import {
   DEFAULT_LOAD_LIMITS,
@@ -220,4 +220,33 @@ export function describeImportError(file: string, message: string): string {
 
 function absolutePath(file: string): string {
   return decodeURIComponent(toFileUrl(file).pathname);
+}
+
+/** The real probes, against the file system and Deno's module loader. */
+export const denoProbes: DiscoveryProbes = {
+  canRead: (path) => Deno.permissions.querySync({ name: "read", path }).state === "granted",
+  isFile: (path) => {
+    try {
+      return Deno.statSync(path).isFile;
+    } catch {
+      return false;
+    }
+  },
+  tryImport: async (path): Promise<Presence> => {
+    try {
+      await import(toFileUrl(path).href);
+      return "present";
+    } catch (error) {
+      const message = (error as Error).message ?? "";
+      if (/Module not found|No such file/i.test(message)) return "absent";
+      if (/Requires read access/.test(message)) return "unknown";
+      return "present"; // It exists but fails to load: loading it again reports why.
+    }
+  },
+};
+
+/** A file path as a `file:` URL, relative paths resolved against the working directory. */
+export function toFileUrl(file: string): URL {
+  const absolute = file.startsWith("/") ? file : `${Deno.cwd()}/${file}`;
+  return new URL(`file://${absolute.split("/").map(encodeURIComponent).join("/")}`);
 }

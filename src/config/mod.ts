@@ -18,6 +18,7 @@ export {
   readConfigText,
 } from "./load.ts";
 export { CONFIG_CANDIDATES, discoverConfig } from "./discover.ts";
+export { denoProbes } from "./load.ts";
 export { DEFAULT_LOAD_LIMITS, type LoadLimits } from "./load_worker.ts";
 export {
   type Binding,
