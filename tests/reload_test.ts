@@ -256,3 +256,42 @@ Deno.test("reload: disabling a target, or lowering maxBackendConnections, drains
     for (const conn of held) conn[Symbol.dispose]();
   }
 });
+
+Deno.test("reload: with read permission for the file only and polling off, 100 renames over it are each seen", async () => {
+  await using a = startTestServer("a", { greeting: "a" });
+  await using b = startTestServer("b", { greeting: "b" });
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/iaido.json`;
+  const config = (port: number, minutes: number) =>
+    json(frontendConfig([tier([port])], { idleDuration: `${minutes}m` }));
+  await Deno.writeTextFile(file, config(a.port, 1000));
+  const { cli, addresses } = await startSidecarCli(["-c", file, "--reloadPeriod", "0s"], 1, {
+    permissions: ["--allow-net", `--allow-read=${file}`],
+  });
+  await using _cli = cli;
+  const renames = 100;
+  for (let i = 1; i <= renames; i++) {
+    await writeAndRename(file, config(i === renames ? b.port : a.port, i));
+    await waitFor(() => reloads(cli.stderr) === i, {
+      timeoutMs: 10_000,
+      message: `rename ${i} to be reloaded`,
+    });
+  }
+  using conn = await connectIdentified(addresses[0] as string);
+  assert.equal(conn.name, "b", "the last rename is the config that runs");
+  assert.doesNotMatch(cli.stderr, /reload failed/);
+});
+
+Deno.test("reload: a deleted config is logged once, then as a count, and recovering says so", async () => {
+  await using a = startTestServer("a", { greeting: "a" });
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/iaido.json`;
+  await Deno.writeTextFile(file, json(frontendConfig([tier([a.port])])));
+  const { cli } = await startSidecarCli(["-c", file, "--reloadPeriod", "50ms"], 1);
+  await using _cli = cli;
+  await Deno.remove(file);
+  await cli.waitForOutput(/config reload still failing.*config file not found.*repeats=\d+/);
+  assert.equal([...cli.stderr.matchAll(/config reload failed/g)].length, 1, "logged once");
+  await Deno.writeTextFile(file, json(frontendConfig([tier([a.port])], { name: "back" })));
+  await cli.waitForOutput(/config recovered .*failures=\d+/);
+});
