@@ -295,3 +295,61 @@ Deno.test("reload: a deleted config is logged once, then as a count, and recover
   await Deno.writeTextFile(file, json(frontendConfig([tier([a.port])], { name: "back" })));
   await cli.waitForOutput(/config recovered .*failures=\d+/);
 });
+
+/** A YAML config of about 1 MB with 40,000 keys: a valid head and a large unknown mapping. */
+function bigYaml(port: number): string {
+  const lines = [
+    "frontends:",
+    "  - bindAddress: 127.0.0.1:0",
+    "    backendPool:",
+    "      tiers:",
+    `        - targets: [{hosts: [127.0.0.1], port: ${port}}]`,
+    "x-padding:",
+  ];
+  for (let i = 0; i < 40_000; i++) {
+    lines.push(`  k${String(i).padStart(5, "0")}: value-${"x".repeat(10)}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+Deno.test("reload: parsing a 1 MB, 40,000-key YAML delays no echo through the sidecar by more than 100 ms", async () => {
+  await using echo = startTestServer("echo");
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/iaido.yaml`;
+  await Deno.writeTextFile(
+    file,
+    `frontends:\n  - bindAddress: 127.0.0.1:0\n    backendPool:\n      tiers:\n        - targets: [{hosts: [127.0.0.1], port: ${echo.port}}]\n`,
+  );
+  const { cli, addresses } = await startSidecarCli(["-c", file, "--reloadPeriod", "1h"], 1);
+  await using _cli = cli;
+  const [hostname, port] = (addresses[0] as string).split(":") as [string, string];
+  using conn = await Deno.connect({ hostname, port: Number(port) });
+  const big = bigYaml(echo.port);
+  assert.ok(big.length >= 1_000_000, `${big.length} bytes`);
+  let reloaded = false;
+  const worst = { ms: 0 };
+  const echoes = (async () => {
+    const reply = new Uint8Array(8);
+    let afterReload = 0;
+    while (afterReload < 20) {
+      const sentAt = performance.now();
+      await conn.write(new TextEncoder().encode("ping1234"));
+      for (let got = 0; got < reply.length;) {
+        const count = await conn.read(reply.subarray(got));
+        assert.ok(count !== null, "the echo connection closed");
+        got += count;
+      }
+      worst.ms = Math.max(worst.ms, performance.now() - sentAt);
+      if (reloaded) afterReload++;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  })();
+  await writeAndRename(file, big);
+  await cli.waitForOutput(/config reload failed.*x-padding: unknown key/, 30_000);
+  reloaded = true;
+  await echoes;
+  console.log(
+    `worst echo round trip while reloading ${big.length} bytes: ${worst.ms.toFixed(1)} ms`,
+  );
+  assert.ok(worst.ms < 100, `an echo took ${worst.ms.toFixed(1)} ms`);
+});

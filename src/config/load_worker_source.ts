@@ -9,13 +9,14 @@
  * @module
  */
 
-/** The Worker's source (JavaScript; see the request and reply types in `load_worker.ts`). */
-export const LOAD_WORKER_SOURCE = `
+/**
+ * The parsing functions (JavaScript): `parseYaml(text, limits)`,
+ * `parseJson(text, limits)` and `importDefault(url, limits)`, each
+ * resolving to a `LoadReply`. The fuzz test runs them in-process.
+ */
+export const LOAD_FUNCTIONS_SOURCE = `
 import process from "node:process";
 import { isAlias, isMap, isScalar, isSeq, parseDocument } from "npm:yaml@2.9.1";
-
-// npm:yaml reads two debug variables on every parse; this Worker asks for no env access.
-Object.defineProperty(process, "env", { value: {}, configurable: true, writable: true });
 
 function lineAndColumn(text, offset) {
   let line = 1;
@@ -146,6 +147,13 @@ async function importDefault(url, limits) {
   if (problem !== undefined) return { problems: [{ line: 0, column: 0, message: problem }] };
   return { value: module.default };
 }
+
+`;
+
+/** The Worker's source (JavaScript; see the request and reply types in `load_worker.ts`). */
+export const LOAD_WORKER_SOURCE = `${LOAD_FUNCTIONS_SOURCE}
+// npm:yaml reads two debug variables on every parse; this Worker asks for no env access.
+Object.defineProperty(process, "env", { value: {}, configurable: true, writable: true });
 
 self.onmessage = async ({ data }) => {
   let reply;
