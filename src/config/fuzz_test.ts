@@ -12,6 +12,8 @@ import { loadConfig } from "./load.ts";
 import { DEFAULT_LOAD_LIMITS, type LoadLimits, type LoadReply } from "./load_worker.ts";
 import { LOAD_FUNCTIONS_SOURCE } from "./load_worker_source.ts";
 import { validateConfig } from "./validate.ts";
+// The seeded generator the Toxiproxy-compatible server uses for -seed.
+import { seededRandom } from "../../toxiproxy/random.ts";
 
 const SEED = 0x1a1d0;
 const MUTATIONS = 10_000;
@@ -75,18 +77,6 @@ const JSON_SEEDS = YAML_SEEDS.map((_, i) =>
     i === 0 ? 2 : 0,
   )
 );
-
-/** mulberry32: a small seeded generator, so a failure can be replayed. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TOKENS = [
   ":",
@@ -185,7 +175,7 @@ function outcome(parse: Parse, text: string): string {
 }
 
 Deno.test(`config fuzz: ${MUTATIONS} seeded mutations end as a valid config or a ConfigError, in time`, async () => {
-  const random = generator(SEED);
+  const random = seededRandom(SEED);
   const counts = { valid: 0, error: 0 };
   const failures: string[] = [];
   let slowest = 0;
