@@ -12,7 +12,22 @@ import type { Scenario } from "../scenario.ts";
 import { chaosConfig } from "../sidecar.ts";
 import { background, clientsFor, regionsFor, sidecarFor, until } from "./_common.ts";
 
-const SLOW_MS = 60;
+// Far above the 20 ms of near, so a probe delayed by a busy machine cannot make near look slower.
+const SLOW_MS = 150;
+
+/**
+ * Latency is one probe sample per backend every 400 ms, timed by the sidecar's event loop: on a
+ * machine whose cores are both busy, one late sample can misplace a connection or two. A sidecar
+ * that did not follow latency would misplace about half.
+ */
+function allowedStrays(count: number): number {
+  return Math.max(2, Math.floor(count * 0.05));
+}
+
+/** Connections not served by `region`. */
+function strays(records: readonly { region?: string }[], region: string): number {
+  return records.filter((r) => r.region !== region).length;
+}
 
 export const latencyShift: Scenario = {
   name: "latency-shift",
@@ -93,7 +108,7 @@ export const latencyShift: Scenario = {
     context.figure("while slow", formatCounts(countByRegion(slow)));
     context.figure("back home after ms", backAfter ?? -1);
     context.check(
-      steady.every((r) => r.region === "home"),
+      strays(steady, "home") <= allowedStrays(steady.length),
       `before: ${formatCounts(countByRegion(steady))}`,
     );
     context.check(
@@ -101,7 +116,7 @@ export const latencyShift: Scenario = {
       `moved near after ${movedAfter} ms`,
     );
     context.check(
-      slow.length > 5 && slow.every((r) => r.region === "near"),
+      slow.length > 5 && strays(slow, "near") <= allowedStrays(slow.length),
       `while slow: ${formatCounts(countByRegion(slow))}`,
     );
     context.check(backAfter !== undefined && backAfter < 3_000, `back home after ${backAfter} ms`);
