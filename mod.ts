@@ -24,8 +24,11 @@ export type {
   BackendPoolInput,
   Config,
   ConfigInput,
+  DisableForInput,
   Duration,
+  FailbackInput,
   FrontendInput,
+  HealthCheckInput,
   TargetInput,
   TierInput,
 } from "./src/config/mod.ts";

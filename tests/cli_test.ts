@@ -72,6 +72,12 @@ Deno.test("bad configs exit 2 with one line per problem, path first, and no stac
     ],
     ["syntax.yaml", "frontends:\n  - a: [1,\n b: 2\n", /syntax\.yaml:\d+:\d+: /],
     ["empty.json", "{}", /frontends: is required/],
+    ["alias.yaml", "a: *x\n", /^error: \/.*alias\.yaml:1:4: Unresolved alias/m],
+    [
+      "bomb.yaml",
+      "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n",
+      /bomb\.yaml:2:\d+: .*alias/i,
+    ],
   ];
   for (const [name, text, expected] of cases) {
     const file = await writeConfig(text, name);

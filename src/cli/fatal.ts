@@ -24,7 +24,8 @@ export function describeFatal(error: unknown): { code: number; message: string }
     return {
       code: EXIT.runtime,
       message: `error: missing permission: ${error.message.replace(/, run again with.*$/, "")}` +
-        " (run with --allow-net and --allow-read=<config file>)",
+        " (run with --allow-net and --allow-read=<config file>; for an installed iaido" +
+        " command, reinstall it with deno install -g -f --name iaido and those flags)",
     };
   }
   return { code: EXIT.runtime, message: `error: ${causeChain(error)}` };
