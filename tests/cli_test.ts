@@ -228,3 +228,23 @@ Deno.test("reading the config without --allow-read names the flag to add", async
   assert.equal(code, 2);
   assert.match(stderr, new RegExp(`add --allow-read=${file.replaceAll(".", "\\.")}`));
 });
+
+Deno.test("with no -c: iaido.yaml in the working directory is found; without read permission the error names the flag", async () => {
+  const file = await writeConfig(IAIDO_YAML(1), "iaido.yaml");
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  const check = await runCli(["--check"], { cwd: dir });
+  assert.equal(check.code, 0, check.stderr);
+  assert.match(check.stdout, /gracePeriod: 30s/);
+  const denied = await runCli([], { cwd: dir, permissions: ["--allow-net"] });
+  assert.equal(denied.code, 2);
+  assert.match(
+    denied.stderr,
+    /^error: iaido\.yaml: no permission to read the config file; add --allow-read=iaido\.yaml \(an installed iaido command: reinstall it with deno install -g -f --name iaido … --allow-read=iaido\.yaml …\)$/m,
+  );
+  const empty = await runCli(["--check"], { cwd: await Deno.makeTempDir() });
+  assert.equal(empty.code, 2);
+  assert.match(
+    empty.stderr,
+    /no config file in .* \(looked for iaido\.config\.ts, iaido\.config\.js, iaido\.yaml, iaido\.yml, iaido\.json\)/,
+  );
+});

@@ -18,6 +18,7 @@ import {
   type LoadReply,
   runInWorker,
 } from "./load_worker.ts";
+import { type Scheduler, systemScheduler } from "../scheduler.ts";
 import type { Config } from "./types.ts";
 import { validateConfig } from "./validate.ts";
 
@@ -46,6 +47,8 @@ export interface LoadOptions {
    */
   readonly generation?: number;
   readonly limits?: LoadLimits;
+  /** Times the Worker's wall-clock limit. @default the system scheduler */
+  readonly scheduler?: Scheduler;
 }
 
 /** The format a path's extension names, or undefined. */
@@ -77,9 +80,8 @@ export async function loadConfig(
   file: string,
   options: LoadOptions | string = {},
 ): Promise<LoadedConfig> {
-  const { text, generation = 0, limits = DEFAULT_LOAD_LIMITS } = typeof options === "string"
-    ? { text: options }
-    : options;
+  const { text, generation = 0, limits = DEFAULT_LOAD_LIMITS, scheduler = systemScheduler } =
+    typeof options === "string" ? { text: options } : options;
   const format = formatOf(file);
   if (format === undefined) {
     throw new ConfigError([
@@ -92,7 +94,7 @@ export async function loadConfig(
     const readable = Deno.permissions.querySync({ name: "read", path: file }).state === "granted";
     const known = text ??
       (readable ? await readConfigText(file).catch(() => undefined) : undefined);
-    const { input, partial } = await importModule(file, generation, limits);
+    const { input, partial } = await importModule(file, generation, limits, scheduler);
     return {
       config: validateConfig(input, file),
       input,
@@ -107,7 +109,11 @@ export async function loadConfig(
       `${file}: is ${source.length} bytes, more than the ${limits.maxBytes}-byte limit`,
     ]);
   }
-  const input = valueOf(file, await runInWorker({ kind: format, text: source }, limits), limits);
+  const input = valueOf(
+    file,
+    await runInWorker({ kind: format, text: source }, limits, scheduler),
+    limits,
+  );
   return { config: validateConfig(input, file), input, file, text: source };
 }
 
@@ -133,11 +139,12 @@ async function importModule(
   file: string,
   generation: number,
   limits: LoadLimits,
+  scheduler: Scheduler,
 ): Promise<{ input: unknown; partial?: string }> {
   const url = toFileUrl(file);
   let partial: string | undefined;
   if (generation > 0) {
-    const reply = await runInWorker({ kind: "module", url: url.href }, limits);
+    const reply = await runInWorker({ kind: "module", url: url.href }, limits, scheduler);
     // A Worker needs read permission for every local module it imports;
     // without it, fall back to re-importing the config module alone.
     const needs = "importError" in reply

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { type Scheduler, systemScheduler } from "../scheduler.ts";
 import { LOAD_WORKER_SOURCE } from "./load_worker_source.ts";
 
 /** Bounds on what a config may cost to load. */
@@ -54,13 +55,14 @@ export type LoadReply =
 export function runInWorker(
   request: LoadRequest,
   limits: LoadLimits = DEFAULT_LOAD_LIMITS,
+  scheduler: Scheduler = systemScheduler,
 ): Promise<LoadReply> {
   const url = URL.createObjectURL(
     new Blob([LOAD_WORKER_SOURCE], { type: "application/javascript" }),
   );
   const worker = new Worker(url, { type: "module" });
   const done = Promise.withResolvers<LoadReply>();
-  const timer = setTimeout(() => done.resolve({ timedOut: true }), limits.timeoutMs);
+  const cancel = scheduler.after(limits.timeoutMs, () => done.resolve({ timedOut: true }));
   worker.onmessage = (event: MessageEvent<LoadReply>) => done.resolve(event.data);
   worker.onerror = (event: ErrorEvent) => {
     event.preventDefault();
@@ -68,7 +70,7 @@ export function runInWorker(
   };
   worker.postMessage({ ...request, limits });
   return done.promise.finally(() => {
-    clearTimeout(timer);
+    cancel();
     worker.terminate();
     URL.revokeObjectURL(url);
   });

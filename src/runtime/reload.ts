@@ -143,6 +143,7 @@ export class ConfigReloader implements AsyncDisposable {
       const loaded = await loadConfig(file, {
         ...(text === undefined ? {} : { text }),
         generation: ++this.#generation,
+        scheduler: this.#options.scheduler,
       });
       if (loaded.partial !== undefined) {
         log.warn("config module re-imported alone", { file, why: loaded.partial });
