@@ -39,6 +39,10 @@ Deno.test({
     });
     try {
       const page = await browser.newPage();
+      const cspViolations: string[] = [];
+      page.on("console", (message) => {
+        if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+      });
       await page.goto(`http://${diag}/`);
       const homeRow = page.locator(`tr[data-backend="127.0.0.1:${home.port}"]`);
       await homeRow.and(page.locator('[data-state="eligible"]')).waitFor({ timeout: 10_000 });
@@ -59,6 +63,12 @@ Deno.test({
       const failover = page.locator('li[data-kind="failover"]').first();
       await failover.waitFor({ timeout: 10_000 });
       assert.match(await failover.textContent() ?? "", /new sessions go to near/);
+      assert.match(
+        await homeRow.locator(".bar > div").getAttribute("style") ?? "",
+        /width: \d/,
+        "load bars are drawn",
+      );
+      assert.deepEqual(cspViolations, [], "the page runs under its own CSP");
       await Deno.mkdir("out", { recursive: true });
       await page.screenshot({ path: "out/dashboard.png", fullPage: true });
     } finally {

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { hostProblem } from "./address.ts";
 import { bindCheck, optionalAddressCheck, withoutTcpPrefix } from "./schema_checks.ts";
 import { failback, tier } from "./schema_tier.ts";
 import type { Spec } from "./schema_types.ts";
@@ -84,6 +85,18 @@ export const CONFIG_SCHEMA: Spec = {
       spec: { kind: "string", check: optionalAddressCheck },
       doc: "host:port of the diagnostics HTTP server (empty = none).",
       default: "",
+    },
+    healthAddr: {
+      spec: { kind: "string", check: optionalAddressCheck },
+      doc:
+        "host:port of a probes-only HTTP server (/healthz, /readyz), safe on the pod IP (empty = none).",
+      default: "",
+    },
+    diagAllowedHosts: {
+      spec: { kind: "list", items: { kind: "string", check: hostProblem }, minItems: 0 },
+      doc:
+        "Host names diagnostics answer to besides IP literals, localhost and the bind host (others: 403).",
+      derivedDefault: "none",
     },
     resolver: {
       spec: {

@@ -110,6 +110,10 @@ export interface FrontendInput {
 export interface ConfigInput {
   /** `host:port` of the diagnostics HTTP server; none when empty. @default "" */
   readonly diagAddr?: string;
+  /** `host:port` of the probes-only health server; none when empty. @default "" */
+  readonly healthAddr?: string;
+  /** Host names diagnostics answer to besides IP literals, localhost and the bind host. @default [] */
+  readonly diagAllowedHosts?: readonly string[];
   /** How long open sessions may finish after SIGTERM. @default "5s" */
   readonly gracePeriod?: Duration;
   /** How backend names are resolved. */
@@ -184,6 +188,8 @@ export interface Frontend {
 /** The validated, normalized, frozen configuration the sidecar runs. */
 export interface Config {
   readonly diagAddr: string;
+  readonly healthAddr: string;
+  readonly diagAllowedHosts: readonly string[];
   readonly gracePeriodMs: number;
   readonly resolver: { readonly nameServer: string };
   readonly frontends: readonly Frontend[];

@@ -181,6 +181,7 @@ function checkAcrossFields(config: Config, problems: string[]): void {
 function fillDerived(config: Config): Config {
   return {
     ...config,
+    diagAllowedHosts: config.diagAllowedHosts ?? [],
     frontends: config.frontends.map((frontend) => ({
       ...frontend,
       name: frontend.name ?? frontend.bindAddress,

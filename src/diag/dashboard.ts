@@ -1,9 +1,13 @@
 /**
  * The dashboard: one self-contained HTML page (no build step, no external
  * assets) that polls `/statusz` and draws frontends → tiers → backends with
- * live load and health, and the recent decisions.
+ * live load and health, and the recent decisions. Its one inline script
+ * and one inline style are allowed by hash in the Content-Security-Policy,
+ * and nothing else is.
  * @module
  */
+
+import { createHash } from "node:crypto";
 
 /** The dashboard page. */
 export const DASHBOARD_HTML = `<!doctype html>
@@ -46,7 +50,11 @@ export const DASHBOARD_HTML = `<!doctype html>
 <script>
 const el = (tag, attrs = {}, ...children) => {
   const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+  // Style through the CSSOM: the CSP forbids style attributes.
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key === "style") node.style.cssText = value;
+    else node.setAttribute(key, value);
+  }
   for (const child of children) node.append(child instanceof Node ? child : String(child));
   return node;
 };
@@ -94,3 +102,24 @@ setInterval(refresh, 1000);
 </body>
 </html>
 `;
+
+/**
+ * The Content-Security-Policy for every diagnostics response: nothing may
+ * load or run but the dashboard's own script and style (by hash) and its
+ * fetches of `/statusz`; no page may frame it.
+ */
+export function diagnosticsCsp(): string {
+  const hash = (tag: string) => {
+    const inline = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(DASHBOARD_HTML)?.[1] ?? "";
+    return `'sha256-${createHash("sha256").update(inline, "utf8").digest("base64")}'`;
+  };
+  return [
+    "default-src 'none'",
+    `script-src ${hash("script")}`,
+    `style-src ${hash("style")}`,
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}

@@ -1,12 +1,14 @@
 /**
  * The diagnostics HTTP API as a pure `(Request) => Response` over a source
  * of snapshots: `/healthz`, `/readyz`, `/statusz` (JSON, or YAML with
- * `?format=yaml`), `/configz`, `/metrics` and the dashboard at `/`.
+ * `?format=yaml`), `/configz`, `/metrics` and the dashboard at `/`; and
+ * the health handler with only the two probes. Every response carries the
+ * Content-Security-Policy and refuses to be framed.
  * @module
  */
 
 import { stringify } from "npm:yaml@2.9.1";
-import { DASHBOARD_HTML } from "./dashboard.ts";
+import { DASHBOARD_HTML, diagnosticsCsp } from "./dashboard.ts";
 import { EXPOSITION_CONTENT_TYPE } from "./exposition.ts";
 import type { Status } from "./status.ts";
 
@@ -22,11 +24,8 @@ export interface DiagSource {
 
 /** Makes the handler. */
 export function createDiagHandler(source: DiagSource): (request: Request) => Response {
-  return (request) => {
+  return secured((request) => {
     const url = new URL(request.url);
-    if (request.method !== "GET" && request.method !== "HEAD") {
-      return new Response("method not allowed\n", { status: 405, headers: { allow: "GET, HEAD" } });
-    }
     const yaml = url.searchParams.get("format") === "yaml";
     switch (url.pathname) {
       case "/":
@@ -52,11 +51,43 @@ export function createDiagHandler(source: DiagSource): (request: Request) => Res
           headers: { "content-type": EXPOSITION_CONTENT_TYPE },
         });
       default:
-        return new Response("not found\n", {
-          status: 404,
-          headers: { "content-type": "text/plain; charset=utf-8" },
-        });
+        return text("not found\n", 404);
     }
+  });
+}
+
+/**
+ * Makes the handler of the health listener: `/healthz` and `/readyz` only,
+ * so it can listen where kubelet probes reach (the pod IP) without exposing
+ * status, config or metrics there.
+ */
+export function createHealthHandler(
+  source: Pick<DiagSource, "status">,
+): (request: Request) => Response {
+  return secured((request) => {
+    switch (new URL(request.url).pathname) {
+      case "/healthz":
+        return text("ok\n");
+      case "/readyz":
+        return readiness(source.status());
+      default:
+        return text("not found\n", 404);
+    }
+  });
+}
+
+/** GET and HEAD only, and the security headers on every answer. */
+function secured(handler: (request: Request) => Response): (request: Request) => Response {
+  const csp = diagnosticsCsp();
+  return (request) => {
+    const response = request.method === "GET" || request.method === "HEAD"
+      ? handler(request)
+      : new Response("method not allowed\n", { status: 405, headers: { allow: "GET, HEAD" } });
+    response.headers.set("content-security-policy", csp);
+    response.headers.set("x-frame-options", "DENY");
+    response.headers.set("x-content-type-options", "nosniff");
+    response.headers.set("referrer-policy", "no-referrer");
+    return response;
   };
 }
 

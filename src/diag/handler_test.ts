@@ -4,6 +4,7 @@ import { connectIdentified, refusedPort, startTestServer, waitFor } from "../tes
 import { parseYaml } from "../config/mod.ts";
 import { parseExposition } from "./exposition_parse.ts";
 import type { Status } from "./status.ts";
+import { createDiagHandler, createHealthHandler, type DiagSource } from "./handler.ts";
 
 const get = (handler: (request: Request) => Response, path: string, method = "GET") =>
   handler(new Request(`http://diag${path}`, { method }));
@@ -100,3 +101,35 @@ Deno.test("diagnostics: /readyz is 503 with the reason when no backend can take 
     conn.close();
   }
 });
+
+Deno.test("every diagnostics answer carries the CSP and refuses framing, errors included", () => {
+  const handler = createDiagHandler(emptySource);
+  for (
+    const [path, method] of [["/", "GET"], ["/healthz", "HEAD"], ["/nope", "GET"], ["/", "POST"]]
+  ) {
+    const response = get(handler, path as string, method);
+    const csp = response.headers.get("content-security-policy") ?? "";
+    assert.match(csp, /default-src 'none'/, `${method} ${path}`);
+    assert.match(csp, /script-src 'sha256-[A-Za-z0-9+/]+=*'/, `${method} ${path}`);
+    assert.match(csp, /frame-ancestors 'none'/, `${method} ${path}`);
+    assert.equal(response.headers.get("x-frame-options"), "DENY", `${method} ${path}`);
+    assert.equal(response.headers.get("x-content-type-options"), "nosniff", `${method} ${path}`);
+  }
+});
+
+Deno.test("the health handler answers the two probes and nothing else", async () => {
+  const handler = createHealthHandler(emptySource);
+  assert.equal(await get(handler, "/healthz").text(), "ok\n");
+  assert.equal(await get(handler, "/readyz").text(), "ready\n");
+  for (const path of ["/statusz", "/configz", "/metrics", "/"]) {
+    assert.equal(get(handler, path).status, 404, path);
+  }
+  assert.equal(get(handler, "/readyz", "POST").status, 405);
+});
+
+const emptySource: DiagSource = {
+  status: () => ({ frontends: [] }) as unknown as Status,
+  metrics: () => "",
+  configz: () => ({ config: {}, defaults: [] }),
+  configzYaml: () => "",
+};

@@ -5,8 +5,14 @@
  * @module
  */
 
-export { createDiagHandler, type DiagSource } from "./handler.ts";
-export { DiagEndpoint, type DiagServer, isLoopback, startDiagServer } from "./server.ts";
+export { createDiagHandler, createHealthHandler, type DiagSource } from "./handler.ts";
+export {
+  DiagEndpoint,
+  type DiagListen,
+  type DiagStall,
+  isLoopback,
+  startDiagServer,
+} from "./server.ts";
 export { createDiagSource, type DiagParts, type RunningView } from "./source.ts";
 export { parseExposition } from "./exposition_parse.ts";
 export type { BackendStatus, FrontendStatus, ReloadView, Status, TierStatus } from "./status.ts";

@@ -12,7 +12,12 @@ import {
   SwitchableResolver,
   systemResolver,
 } from "../discovery/mod.ts";
-import { createDiagHandler, createDiagSource, DiagEndpoint } from "../diag/mod.ts";
+import {
+  createDiagHandler,
+  createDiagSource,
+  createHealthHandler,
+  DiagEndpoint,
+} from "../diag/mod.ts";
 import { type Logger, silentLogger } from "../log/mod.ts";
 import { BufferPool, denoDialer, type Dialer, ListenError } from "../proxy/mod.ts";
 import { type Scheduler, systemScheduler } from "../scheduler.ts";
@@ -56,6 +61,8 @@ export interface Sidecar extends AsyncDisposable {
   readonly decisions: DecisionLog;
   /** The diagnostics server's bound address, when `diagAddr` is set. */
   readonly diagAddress: string | undefined;
+  /** The health server's bound address, when `healthAddr` is set. */
+  readonly healthAddress: string | undefined;
   /** Diagnostics as a function, with or without a server. */
   readonly diagHandler: (request: Request) => Response;
   /**
@@ -92,7 +99,7 @@ export async function launchSidecar(
     rng: options.rng ?? Math.random,
   });
   let configInput = options.configInput ?? {};
-  const diagHandler = createDiagHandler(createDiagSource({
+  const diagSource = createDiagSource({
     version: options.version ?? "dev",
     startedAt: scheduler.now(),
     clock: scheduler,
@@ -100,18 +107,19 @@ export async function launchSidecar(
     decisions,
     reloadStatus: options.reloadStatus ?? (() => undefined),
     configInput: () => configInput,
-  }));
-  const diag = new DiagEndpoint(diagHandler, log);
+  });
+  const diagHandler = createDiagHandler(diagSource);
+  const diag = new DiagEndpoint(
+    { diag: diagHandler, health: createHealthHandler(diagSource) },
+    log,
+    scheduler,
+  );
   try {
-    await diag.moveTo(config.diagAddr);
+    await diag.apply(config);
   } catch (error) {
     await supervisor.shutdown(0);
-    throw new ListenError(
-      `diagnostics: cannot listen on ${config.diagAddr}: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
+    await diag[Symbol.asyncDispose]();
+    throw new ListenError(`diagnostics: ${(error as Error).message}`, { cause: error });
   }
   let stopping: Promise<ShutdownResult> | undefined;
   const shutdown = (opts: { graceMs?: number; force?: AbortSignal } = {}) => {
@@ -136,6 +144,9 @@ export async function launchSidecar(
     get diagAddress() {
       return diag.address;
     },
+    get healthAddress() {
+      return diag.healthAddress;
+    },
     diagHandler,
     async apply(next: Config, input?: unknown) {
       const previousResolver = resolver.current;
@@ -143,9 +154,8 @@ export async function launchSidecar(
       try {
         const result = await supervisor.apply(next);
         configInput = input ?? configInput;
-        await diag.moveTo(next.diagAddr).catch((error) =>
-          log.error("diagnostics: cannot listen on the new diagAddr", {
-            diagAddr: next.diagAddr,
+        await diag.apply(next).catch((error) =>
+          log.error("diagnostics: cannot listen on the new address", {
             error: (error as Error).message,
           })
         );

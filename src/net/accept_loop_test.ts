@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+import type { Fields, Logger } from "../log/mod.ts";
+import { AcceptLoop, type RetryScheduler } from "./accept_loop.ts";
+
+/** Virtual time: timers fire only when the test advances it. */
+class ManualScheduler implements RetryScheduler {
+  time = 0;
+  readonly timers = new Map<number, { at: number; fn: () => void }>();
+  #id = 0;
+  now(): number {
+    return this.time;
+  }
+  after(ms: number, fn: () => void): () => void {
+    const id = this.#id++;
+    this.timers.set(id, { at: this.time + ms, fn });
+    return () => this.timers.delete(id);
+  }
+  /** The delays of the timers now pending. */
+  get delays(): number[] {
+    return [...this.timers.values()].map((t) => t.at - this.time);
+  }
+  async advance(ms: number): Promise<void> {
+    this.time += ms;
+    for (const [id, timer] of [...this.timers]) {
+      if (timer.at > this.time) continue;
+      this.timers.delete(id);
+      timer.fn();
+    }
+    await settle();
+  }
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** A listener whose accepts the test answers one by one. */
+class ScriptedListener {
+  readonly #waiting: Array<{ resolve: (c: Deno.TcpConn) => void; reject: (e: Error) => void }> = [];
+  accept(): Promise<Deno.TcpConn> {
+    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
+  }
+  get pendingAccepts(): number {
+    return this.#waiting.length;
+  }
+  fail(code: string): void {
+    this.#waiting.shift()?.reject(Object.assign(new Error(`${code} (os error 24)`), { code }));
+  }
+  succeed(conn: Deno.TcpConn): void {
+    this.#waiting.shift()?.resolve(conn);
+  }
+  close(): void {
+    for (const waiter of this.#waiting.splice(0)) {
+      waiter.reject(new Deno.errors.BadResource("closed"));
+    }
+  }
+}
+
+function recordingLog(): Logger & { lines: Array<[string, string, Fields | undefined]> } {
+  const lines: Array<[string, string, Fields | undefined]> = [];
+  const at = (level: string) => (message: string, fields?: Fields) =>
+    void lines.push([level, message, fields]);
+  return {
+    lines,
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
+    flush: () => {},
+  };
+}
+
+Deno.test("AcceptLoop backs off 10 ms doubling after EMFILE, logs the episode once, and accepts again", async () => {
+  const scheduler = new ManualScheduler();
+  const listener = new ScriptedListener();
+  const log = recordingLog();
+  const accepted: Deno.TcpConn[] = [];
+  const loop = new AcceptLoop(listener as unknown as Deno.Listener<Deno.TcpConn>, {
+    onConnection: (conn) => accepted.push(conn),
+    scheduler,
+    log,
+    logFields: { frontend: "db" },
+  });
+  await settle();
+  const delays: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    listener.fail("EMFILE");
+    await settle();
+    assert.equal(listener.pendingAccepts, 0, "no accept while waiting");
+    delays.push(...scheduler.delays);
+    await scheduler.advance(scheduler.delays[0] ?? 0);
+  }
+  assert.deepEqual(delays, [10, 20, 40, 80]);
+  assert.equal(loop.stall?.failures, 4);
+  assert.match(loop.stall?.reason ?? "", /EMFILE/);
+  assert.equal(loop.stall?.since, 0);
+  assert.deepEqual(log.lines.map(([level]) => level), ["warn"]);
+  assert.equal(log.lines[0]?.[2]?.["code"], "EMFILE");
+
+  const conn = { close() {} } as unknown as Deno.TcpConn;
+  listener.succeed(conn);
+  await settle();
+  assert.deepEqual(accepted, [conn]);
+  assert.equal(loop.stall, undefined);
+  assert.deepEqual(log.lines[1]?.slice(0, 2), ["info", "accepting again"]);
+  assert.equal(log.lines[1]?.[2]?.["failedAccepts"], 4);
+  assert.equal(log.lines[1]?.[2]?.["forMs"], 150);
+
+  listener.fail("EMFILE");
+  await settle();
+  assert.deepEqual(scheduler.delays, [10], "a new episode starts from 10 ms");
+  await loop.close();
+  assert.equal(scheduler.timers.size, 0, "closing cancels the pending retry");
+});
+
+Deno.test("AcceptLoop ends quietly when its listener is closed", async () => {
+  const scheduler = new ManualScheduler();
+  const listener = new ScriptedListener();
+  const log = recordingLog();
+  const loop = new AcceptLoop(listener as unknown as Deno.Listener<Deno.TcpConn>, {
+    onConnection: () => {},
+    scheduler,
+    log,
+  });
+  await settle();
+  listener.close();
+  await loop.finished;
+  assert.deepEqual(log.lines, []);
+  assert.equal(scheduler.timers.size, 0);
+});

@@ -1,0 +1,16 @@
+/**
+ * Socket plumbing shared by the proxy and the diagnostics: accept loops
+ * that survive running out of descriptors, retry backoff, and telling
+ * local failures from the peer's.
+ * @module
+ */
+
+export {
+  AcceptLoop,
+  type AcceptLoopOptions,
+  type AcceptStall,
+  type RetryScheduler,
+} from "./accept_loop.ts";
+export { Backoff } from "./backoff.ts";
+export { closeQuietly } from "./close_quietly.ts";
+export { errnoCode, isLocalError, isResourceExhaustion } from "./local_error.ts";
