@@ -12,7 +12,8 @@
 
 import { formatHostPort } from "../config/mod.ts";
 import type { Fields, Logger } from "../log/mod.ts";
-import { AcceptLoop, type AcceptStall, closeQuietly, type RetryScheduler } from "../net/mod.ts";
+import { AcceptLoop, type AcceptStall, closeQuietly } from "../net/mod.ts";
+import type { Scheduler } from "../scheduler.ts";
 import { headEnd, parseRequestHead } from "./http_head.ts";
 
 /** Options for `HttpServer.listen`. */
@@ -20,7 +21,7 @@ export interface HttpServerOptions {
   readonly hostname: string;
   readonly port: number;
   readonly handler: (request: Request) => Response | Promise<Response>;
-  readonly scheduler: RetryScheduler;
+  readonly scheduler: Scheduler;
   readonly log: Logger;
   /** Context for log lines, e.g. `{ server: "diagnostics" }`. */
   readonly logFields?: Fields;

@@ -2,15 +2,8 @@ import assert from "node:assert/strict";
 import { silentLogger } from "../log/mod.ts";
 import { closeQuietly, readAll, splitAddress } from "../testing/mod.ts";
 import { waitFor } from "../testing/mod.ts";
+import { systemScheduler } from "../scheduler.ts";
 import { HttpServer, type HttpServerOptions } from "./http_server.ts";
-
-const realTimers = {
-  now: () => Date.now(),
-  after(ms: number, fn: () => void) {
-    const handle = setTimeout(fn, ms);
-    return () => clearTimeout(handle);
-  },
-};
 
 function listen(options: Partial<HttpServerOptions> = {}): HttpServer {
   return HttpServer.listen({
@@ -20,7 +13,7 @@ function listen(options: Partial<HttpServerOptions> = {}): HttpServer {
       new Response(
         `${request.method} ${new URL(request.url).pathname} ${request.headers.get("host")}`,
       ),
-    scheduler: realTimers,
+    scheduler: systemScheduler,
     log: silentLogger,
     ...options,
   });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { Fields, Logger } from "../log/mod.ts";
 import { silentLogger } from "../log/mod.ts";
 import { closeQuietly, readAll, splitAddress } from "../testing/mod.ts";
+import { systemScheduler } from "../scheduler.ts";
 import { DiagEndpoint, isLoopback } from "./server.ts";
 
 const handlers = {
@@ -33,7 +34,7 @@ Deno.test("DiagEndpoint serves diagnostics and health on their own addresses, wi
     ...silentLogger,
     warn: (message, fields) => warnings.push([message, fields]),
   };
-  await using endpoint = new DiagEndpoint(handlers, log);
+  await using endpoint = new DiagEndpoint(handlers, log, systemScheduler);
   await endpoint.apply({
     diagAddr: "127.0.0.1:0",
     healthAddr: "127.0.0.1:0",
@@ -52,7 +53,7 @@ Deno.test("DiagEndpoint serves diagnostics and health on their own addresses, wi
 });
 
 Deno.test("DiagEndpoint refuses Host names it does not know on both servers, and takes listed ones", async () => {
-  await using endpoint = new DiagEndpoint(handlers, silentLogger);
+  await using endpoint = new DiagEndpoint(handlers, silentLogger, systemScheduler);
   const listen = { diagAddr: "127.0.0.1:0", healthAddr: "127.0.0.1:0" };
   await endpoint.apply({ ...listen, diagAllowedHosts: [] });
   for (const address of [endpoint.address as string, endpoint.healthAddress as string]) {
@@ -68,7 +69,7 @@ Deno.test("DiagEndpoint refuses Host names it does not know on both servers, and
 });
 
 Deno.test("DiagEndpoint names the setting it cannot bind", async () => {
-  await using endpoint = new DiagEndpoint(handlers, silentLogger);
+  await using endpoint = new DiagEndpoint(handlers, silentLogger, systemScheduler);
   await endpoint.apply({ diagAddr: "127.0.0.1:0", healthAddr: "", diagAllowedHosts: [] });
   await assert.rejects(
     endpoint.apply({

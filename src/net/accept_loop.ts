@@ -9,15 +9,10 @@
  */
 
 import type { Fields, Logger } from "../log/mod.ts";
+import type { Scheduler } from "../scheduler.ts";
 import { Backoff } from "./backoff.ts";
 import { closeQuietly } from "./close_quietly.ts";
 import { errnoCode } from "./local_error.ts";
-
-/** The part of the injected scheduler the loop needs. */
-export interface RetryScheduler {
-  now(): number;
-  after(ms: number, fn: () => void): () => void;
-}
 
 /** Why and since when a loop cannot accept. */
 export interface AcceptStall {
@@ -33,7 +28,7 @@ export interface AcceptStall {
 export interface AcceptLoopOptions<C extends Deno.Conn> {
   /** Receives each accepted connection; it owns it from then on. */
   readonly onConnection: (conn: C) => void;
-  readonly scheduler: RetryScheduler;
+  readonly scheduler: Scheduler;
   readonly log: Logger;
   /** Context for the loop's log lines, e.g. `{ frontend: "db" }`. */
   readonly logFields?: Fields;

@@ -1,34 +1,7 @@
 import assert from "node:assert/strict";
 import type { Fields, Logger } from "../log/mod.ts";
-import { AcceptLoop, type RetryScheduler } from "./accept_loop.ts";
-
-/** Virtual time: timers fire only when the test advances it. */
-class ManualScheduler implements RetryScheduler {
-  time = 0;
-  readonly timers = new Map<number, { at: number; fn: () => void }>();
-  #id = 0;
-  now(): number {
-    return this.time;
-  }
-  after(ms: number, fn: () => void): () => void {
-    const id = this.#id++;
-    this.timers.set(id, { at: this.time + ms, fn });
-    return () => this.timers.delete(id);
-  }
-  /** The delays of the timers now pending. */
-  get delays(): number[] {
-    return [...this.timers.values()].map((t) => t.at - this.time);
-  }
-  async advance(ms: number): Promise<void> {
-    this.time += ms;
-    for (const [id, timer] of [...this.timers]) {
-      if (timer.at > this.time) continue;
-      this.timers.delete(id);
-      timer.fn();
-    }
-    await settle();
-  }
-}
+import { FakeScheduler } from "../testing/mod.ts";
+import { AcceptLoop } from "./accept_loop.ts";
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -69,7 +42,7 @@ function recordingLog(): Logger & { lines: Array<[string, string, Fields | undef
 }
 
 Deno.test("AcceptLoop backs off 10 ms doubling after EMFILE, logs the episode once, and accepts again", async () => {
-  const scheduler = new ManualScheduler();
+  const scheduler = new FakeScheduler(0);
   const listener = new ScriptedListener();
   const log = recordingLog();
   const accepted: Deno.TcpConn[] = [];
@@ -85,8 +58,10 @@ Deno.test("AcceptLoop backs off 10 ms doubling after EMFILE, logs the episode on
     listener.fail("EMFILE");
     await settle();
     assert.equal(listener.pendingAccepts, 0, "no accept while waiting");
-    delays.push(...scheduler.delays);
-    await scheduler.advance(scheduler.delays[0] ?? 0);
+    assert.equal(scheduler.pending, 1, "one retry planned");
+    const delay = (scheduler.nextAt ?? 0) - scheduler.now();
+    delays.push(delay);
+    await scheduler.advance(delay);
   }
   assert.deepEqual(delays, [10, 20, 40, 80]);
   assert.equal(loop.stall?.failures, 4);
@@ -106,13 +81,13 @@ Deno.test("AcceptLoop backs off 10 ms doubling after EMFILE, logs the episode on
 
   listener.fail("EMFILE");
   await settle();
-  assert.deepEqual(scheduler.delays, [10], "a new episode starts from 10 ms");
+  assert.equal((scheduler.nextAt ?? 0) - scheduler.now(), 10, "a new episode starts from 10 ms");
   await loop.close();
-  assert.equal(scheduler.timers.size, 0, "closing cancels the pending retry");
+  assert.equal(scheduler.pending, 0, "closing cancels the pending retry");
 });
 
 Deno.test("AcceptLoop ends quietly when its listener is closed", async () => {
-  const scheduler = new ManualScheduler();
+  const scheduler = new FakeScheduler(0);
   const listener = new ScriptedListener();
   const log = recordingLog();
   const loop = new AcceptLoop(listener as unknown as Deno.Listener<Deno.TcpConn>, {
@@ -124,5 +99,5 @@ Deno.test("AcceptLoop ends quietly when its listener is closed", async () => {
   listener.close();
   await loop.finished;
   assert.deepEqual(log.lines, []);
-  assert.equal(scheduler.timers.size, 0);
+  assert.equal(scheduler.pending, 0);
 });

@@ -5,12 +5,7 @@
  * @module
  */
 
-export {
-  AcceptLoop,
-  type AcceptLoopOptions,
-  type AcceptStall,
-  type RetryScheduler,
-} from "./accept_loop.ts";
+export { AcceptLoop, type AcceptLoopOptions, type AcceptStall } from "./accept_loop.ts";
 export { Backoff } from "./backoff.ts";
 export { closeQuietly } from "./close_quietly.ts";
 export { errnoCode, isLocalError, isResourceExhaustion } from "./local_error.ts";
