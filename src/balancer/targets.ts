@@ -16,7 +16,7 @@ export function backendSpecs(tiers: readonly Tier[], answers: Answers): BackendS
   const specs: BackendSpec[] = [];
   tiers.forEach((tier, tierIndex) => {
     for (const target of tier.targets) {
-      for (const { address, port } of endpointsOf(target, answers)) {
+      for (const { address, port, hostName } of endpointsOf(target, answers)) {
         specs.push({
           key: formatHostPort(address, port),
           hostname: address,
@@ -26,6 +26,7 @@ export function backendSpecs(tiers: readonly Tier[], answers: Answers): BackendS
           maxConnections: tier.maxBackendConnections,
           dialTimeoutMs: tier.dialFailureTimeoutMs,
           configDisabled: target.disabled,
+          ...(hostName === undefined ? {} : { hostName }),
         });
       }
     }
@@ -33,9 +34,16 @@ export function backendSpecs(tiers: readonly Tier[], answers: Answers): BackendS
   return specs;
 }
 
-function endpointsOf(target: Target, answers: Answers): { address: string; port: number }[] {
+function endpointsOf(
+  target: Target,
+  answers: Answers,
+): { address: string; port: number; hostName?: string }[] {
   if (target.srv !== "") return [...(answers.srv.get(target.srv) ?? [])];
   return target.hosts.flatMap((host) =>
-    (answers.hosts.get(host) ?? []).map((address) => ({ address, port: target.port }))
+    (answers.hosts.get(host) ?? []).map((address) => ({
+      address,
+      port: target.port,
+      hostName: host,
+    }))
   );
 }

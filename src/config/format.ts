@@ -31,7 +31,7 @@ function unwalk(value: unknown, spec: Spec): unknown {
       for (const [key, field] of Object.entries(spec.fields)) {
         const child = record[normalizedKey(key, field)];
         if (child === undefined || (field.default === undefined && isEmpty(child))) continue;
-        out[key] = unwalk(child, field.spec);
+        out[key] = field.secret && child !== "" ? "<redacted>" : unwalk(child, field.spec);
       }
       return out;
     }

@@ -8,6 +8,7 @@
 
 import { hostProblem } from "./address.ts";
 import { bindCheck, optionalAddressCheck, withoutTcpPrefix } from "./schema_checks.ts";
+import { PROTOCOL_FIELDS } from "./schema_protocol.ts";
 import { failback, tier } from "./schema_tier.ts";
 import type { Spec } from "./schema_types.ts";
 
@@ -73,6 +74,7 @@ const frontend: Spec = {
       doc: "How long a new client waits for a backend when all are full or down, then is closed.",
       default: 10_000,
     },
+    ...PROTOCOL_FIELDS,
     backendPool: { spec: backendPool, doc: "Where connections go.", required: true },
   },
 };

@@ -49,6 +49,8 @@ export interface Field {
   readonly derivedDefault?: string;
   /** An object field that, when absent, is filled with its fields' defaults. */
   readonly filled?: boolean;
+  /** A secret: written back as "<redacted>" (`--check`, /configz). */
+  readonly secret?: boolean;
   /**
    * An explicit zero (`0`, `0s`, `""`) means the default, as Go Iaido reads
    * its zero values; set on every field Go Iaido has a non-zero default for.

@@ -102,8 +102,55 @@ export interface FrontendInput {
   readonly rebalanceDuration?: Duration;
   /** How long a new client may wait for a backend when all are full or down. @default "10s" */
   readonly queueTimeout?: Duration;
+  /** How much of the protocol the sidecar reads. @default "tcp" */
+  readonly protocol?: Protocol;
+  /** PostgreSQL options, with `protocol: "postgres"`. */
+  readonly postgres?: PostgresInput;
+  /** Redis options, with `protocol: "redis"`. */
+  readonly redis?: RedisInput;
   /** Where connections go. */
   readonly backendPool: BackendPoolInput;
+}
+
+/** What a frontend speaks: bytes, or a protocol whose framing the sidecar reads. */
+export type Protocol = "tcp" | "postgres" | "redis";
+
+/** TLS from the sidecar to PostgreSQL backends. */
+export interface PostgresTlsInput {
+  /** `verify-full` checks chain and host name, `require` the chain only. @default "verify-full" */
+  readonly mode?: "verify-full" | "require" | "disable";
+  /** PEM files of CAs to trust besides the system roots. @default [] */
+  readonly caCerts?: readonly string[];
+  /** The name the certificates must carry. @default each target's host */
+  readonly serverName?: string;
+}
+
+/** PostgreSQL options of a frontend. */
+export interface PostgresInput {
+  /** `primary`: health checks log in and read-only backends are not eligible. @default "any" */
+  readonly role?: "any" | "primary";
+  /** @default "postgres" */
+  readonly user?: string;
+  /** @default the user name */
+  readonly database?: string;
+  /** The health checks' password; prefer `passwordEnv`. @default "" */
+  readonly password?: string;
+  /** An environment variable holding the password. @default "" */
+  readonly passwordEnv?: string;
+  /** TLS to the backends. @default none (plaintext) */
+  readonly tls?: PostgresTlsInput;
+}
+
+/** Redis options of a frontend. */
+export interface RedisInput {
+  /** `primary`: backends whose ROLE is not master are not eligible. @default "any" */
+  readonly role?: "any" | "primary";
+  /** ACL user for AUTH. @default "" */
+  readonly user?: string;
+  /** @default "" */
+  readonly password?: string;
+  /** @default "" */
+  readonly passwordEnv?: string;
 }
 
 /** The whole sidecar configuration, Iaido's format plus additive fields. */
@@ -182,7 +229,37 @@ export interface Frontend {
   readonly idleDurationMs: number;
   readonly rebalanceDurationMs: number;
   readonly queueTimeoutMs: number;
+  readonly protocol: Protocol;
+  /** Present exactly when `protocol` is "postgres". */
+  readonly postgres?: Postgres;
+  /** Present exactly when `protocol` is "redis". */
+  readonly redis?: Redis;
   readonly backendPool: BackendPool;
+}
+
+/** Normalized TLS to PostgreSQL backends. */
+export interface PostgresTls {
+  readonly mode: "verify-full" | "require" | "disable";
+  readonly caCerts: readonly string[];
+  readonly serverName: string;
+}
+
+/** Normalized PostgreSQL options. */
+export interface Postgres {
+  readonly role: "any" | "primary";
+  readonly user: string;
+  readonly database: string;
+  readonly password: string;
+  readonly passwordEnv: string;
+  readonly tls?: PostgresTls;
+}
+
+/** Normalized Redis options. */
+export interface Redis {
+  readonly role: "any" | "primary";
+  readonly user: string;
+  readonly password: string;
+  readonly passwordEnv: string;
 }
 
 /** The validated, normalized, frozen configuration the sidecar runs. */

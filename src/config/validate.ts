@@ -7,7 +7,8 @@
 import { formatDuration, parseDuration } from "./duration.ts";
 import { ConfigError } from "./errors.ts";
 import { CONFIG_SCHEMA, type Field, MAX_DURATION_MS, normalizedKey, type Spec } from "./schema.ts";
-import type { Config, ConfigInput } from "./types.ts";
+import { POSTGRES_SPEC, protocolBlock, protocolProblems, REDIS_SPEC } from "./schema_protocol.ts";
+import type { Config, ConfigInput, Postgres, Redis } from "./types.ts";
 import { closestKey } from "./suggest.ts";
 
 /**
@@ -144,6 +145,7 @@ function walkObject(
 
 function checkAcrossFields(config: Config, problems: string[]): void {
   config.frontends.forEach((frontend, f) => {
+    problems.push(...protocolProblems(frontend, `frontends[${f}]`));
     frontend.backendPool.tiers.forEach((tier, t) => {
       tier.targets.forEach((target, i) => {
         const path = `frontends[${f}].backendPool.tiers[${t}].targets[${i}]`;
@@ -179,12 +181,17 @@ function checkAcrossFields(config: Config, problems: string[]): void {
 }
 
 function fillDerived(config: Config): Config {
+  const protocolDefaults = {
+    postgres: walk({}, POSTGRES_SPEC, "", []) as Postgres,
+    redis: walk({}, REDIS_SPEC, "", []) as Redis,
+  };
   return {
     ...config,
     diagAllowedHosts: config.diagAllowedHosts ?? [],
     frontends: config.frontends.map((frontend) => ({
       ...frontend,
       name: frontend.name ?? frontend.bindAddress,
+      ...protocolBlock(frontend, protocolDefaults),
       backendPool: {
         ...frontend.backendPool,
         tiers: frontend.backendPool.tiers.map((tier, index) => ({

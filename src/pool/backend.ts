@@ -25,6 +25,8 @@ export interface BackendSpec {
   readonly dialTimeoutMs: number;
   /** `disabled: true` in the config: no new sessions. */
   readonly configDisabled: boolean;
+  /** The configured host name the address came from (TLS checks certificates against it). */
+  readonly hostName?: string;
 }
 
 /** The active-check state a backend may carry (see balancer/health.ts). */

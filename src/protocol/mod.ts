@@ -31,3 +31,12 @@ export { type RespEvent, RespFramingError, RespScanner } from "./redis/framing.t
 export { RedisSessionState } from "./redis/session_state.ts";
 export { encodeCommand, ReplyReader, type RespValue } from "./redis/reply_reader.ts";
 export { probeRedis, type RedisProbeOptions, type RedisProbeOutcome } from "./redis/probe.ts";
+export {
+  type BackendTls,
+  BackendTlsError,
+  type ClientOpening,
+  readClientOpening,
+  sendStartup,
+  startBackendTls,
+  type StartupAnswer,
+} from "./postgres/handshake.ts";

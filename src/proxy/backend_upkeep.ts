@@ -17,14 +17,15 @@ import {
 import type { Frontend } from "../config/mod.ts";
 import { Discovery, type Resolver } from "../discovery/mod.ts";
 import type { Logger } from "../log/mod.ts";
-import type { Backend, Lease } from "../pool/mod.ts";
+import type { Backend, FailureKind, Lease } from "../pool/mod.ts";
 import { type Scheduler, TimerGroup } from "../scheduler.ts";
 import { Admission } from "./admission.ts";
-import type { Dialer, DialError } from "./dial.ts";
+import type { Dialer } from "./dial.ts";
 import type { FrontendStats } from "./frontend_stats.ts";
 import { probeBackend } from "./probe.ts";
+import type { ProtocolProbe } from "./protocol_probe.ts";
 import type { LeaseSource, SessionLease } from "./session_lease.ts";
-import type { BackendSnapshot, UpkeepSnapshot } from "./snapshot.ts";
+import { backendSnapshot, type UpkeepSnapshot } from "./snapshot.ts";
 
 /** What the upkeep needs from the sidecar. */
 export interface UpkeepDeps {
@@ -60,6 +61,9 @@ export class BackendUpkeep implements LeaseSource, Disposable {
   #config: Frontend;
   #rebalancing = false;
   #dnsRetry: (() => void) | undefined;
+  #protocolProbe: ProtocolProbe | undefined;
+  /** Set while the first look at the backends runs; leases wait for it. */
+  #firstLook: Promise<void> | undefined;
 
   constructor(
     config: Frontend,
@@ -86,10 +90,21 @@ export class BackendUpkeep implements LeaseSource, Disposable {
     return this.#admission.waiting;
   }
 
-  /** Resolves the backends, then starts the periodic jobs. */
+  /** Resolves the backends (a protocol frontend also checks them), then starts the jobs. */
   async start(): Promise<void> {
-    await this.refreshDiscovery(true);
+    this.#firstLook = this.#lookFirst();
+    await this.#firstLook;
+    this.#firstLook = undefined;
     this.#startLoops();
+  }
+
+  async #lookFirst(): Promise<void> {
+    await this.refreshDiscovery(true);
+    // Health checks that speak the protocol run before the first lease, so that (say)
+    // a standby under `role: primary` is never picked, not even at start.
+    if (this.#protocolProbe === undefined) return;
+    const tiers = this.#config.backendPool.tiers;
+    await Promise.all(tiers.map((tier, i) => tier.healthCheck && this.#checkHealth(i)));
   }
 
   /** Takes a reloaded config: backends reconciled by address, jobs restarted. */
@@ -102,7 +117,13 @@ export class BackendUpkeep implements LeaseSource, Disposable {
     this.#startLoops();
   }
 
+  /** Health and recovery probes speak the frontend's protocol (undefined: plain checks). */
+  useProtocolProbe(probe: ProtocolProbe | undefined): void {
+    this.#protocolProbe = probe;
+  }
+
   async acquire(timeoutMs: number, signal: AbortSignal): Promise<SessionLease | undefined> {
+    if (this.#firstLook !== undefined) await this.#firstLook;
     const lease = await this.#admission.acquire(timeoutMs, signal);
     return lease === undefined ? undefined : this.#sessionLease(lease);
   }
@@ -173,19 +194,19 @@ export class BackendUpkeep implements LeaseSource, Disposable {
         this.#stats.dialled(dialMs);
       },
       failed: (error) => {
-        this.#dialFailed(backend, error);
+        this.#dialFailed(backend, { kind: error.kind, message: error.reason });
         lease.release();
       },
       release: (bytesUp, bytesDown) => lease.release(bytesUp, bytesDown),
     };
   }
 
-  #dialFailed(backend: Backend, error: DialError): void {
+  #dialFailed(backend: Backend, error: { kind: FailureKind; message: string }): void {
     const { scheduler, log } = this.#deps;
     const durationMs = this.#balancer.dialFailed(
       backend,
       error.kind,
-      error.reason,
+      error.message,
       scheduler.now(),
     );
     log.warn("backend disabled after a failed dial", {
@@ -235,8 +256,14 @@ export class BackendUpkeep implements LeaseSource, Disposable {
       : { timeoutMs: check.timeoutMs, send: check.send, expect: check.expect };
     const { dialer, scheduler, log } = this.#deps;
     const signal = this.#stopProbes.signal;
-    const result = await probeBackend(dialer, backend.spec, options, scheduler, signal);
+    const result = purpose === "latency" || this.#protocolProbe === undefined
+      ? await probeBackend(dialer, backend.spec, options, scheduler, signal)
+      : await this.#protocolProbe(backend.spec, options.timeoutMs, signal);
     if (signal.aborted) return;
+    // The server itself said no (shutting down, not a primary): out now, not after `fall` checks.
+    if (!result.ok && result.kind === "refused" && purpose === "health") {
+      if (backend.isEligible(scheduler.now())) this.#dialFailed(backend, result);
+    }
     const wasDisabled = backend.isDisabledAt(scheduler.now());
     if (this.#balancer.probed(backend, purpose, result, scheduler.now())) {
       log.info("backend recovered", { frontend: this.#config.name, backend: backend.key, purpose });
@@ -267,23 +294,4 @@ export class BackendUpkeep implements LeaseSource, Disposable {
       this.#sessions.closeLater(closure);
     }
   }
-}
-
-function backendSnapshot(backend: Backend, now: number, retired: boolean): BackendSnapshot {
-  const why = retired ? `removed; draining ${backend.load} session(s)` : backend.ineligibility(now);
-  return {
-    spec: backend.spec,
-    subTier: backend.subTier,
-    latencyMs: backend.latencyMs,
-    health: backend.health === undefined ? undefined : { ...backend.health },
-    load: backend.load,
-    sessionsTotal: backend.sessionsTotal,
-    bytesUpEnded: backend.bytesUpEnded,
-    bytesDownEnded: backend.bytesDownEnded,
-    disabledUntil: backend.isDisabledAt(now) ? backend.disabledUntil : undefined,
-    lastFailure: backend.lastFailure,
-    failuresByKind: new Map(backend.failuresByKind),
-    retired,
-    ineligibility: why,
-  };
 }

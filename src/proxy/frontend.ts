@@ -14,6 +14,9 @@ import type { BufferPool } from "./buffer_pool.ts";
 import type { Dialer } from "./dial.ts";
 import { FrontendStats } from "./frontend_stats.ts";
 import { ListenError } from "./listen_error.ts";
+import type { BackendSpec } from "../pool/mod.ts";
+import { protocolWiring } from "./protocol_wiring.ts";
+import type { ProtocolFactory } from "./session_protocol.ts";
 import { type EndReason, Session } from "./session.ts";
 import { SessionRegistry } from "./session_registry.ts";
 import type { FrontendSnapshot } from "./snapshot.ts";
@@ -41,6 +44,10 @@ export class RunningFrontend implements AsyncDisposable {
   readonly #upkeep: BackendUpkeep;
   readonly #listener: Deno.TcpListener;
   readonly #acceptLoop: Promise<void>;
+  /** PostgreSQL cancel keys of live sessions → their backends. */
+  readonly #cancelKeys = new Map<string, BackendSpec>();
+  /** Undefined for tcp. */
+  #protocol: ProtocolFactory | undefined;
   #nextSessionId = 1;
 
   private constructor(config: Frontend, deps: FrontendDeps, listener: Deno.TcpListener) {
@@ -77,6 +84,7 @@ export class RunningFrontend implements AsyncDisposable {
       );
     }
     const frontend = new RunningFrontend(config, deps, listener);
+    await frontend.#useProtocol(config);
     await frontend.#upkeep.start();
     return frontend;
   }
@@ -93,6 +101,7 @@ export class RunningFrontend implements AsyncDisposable {
   async update(config: Frontend): Promise<void> {
     this.#config = config;
     this.#sessions.configure(config.name, config.idleDurationMs);
+    await this.#useProtocol(config);
     await this.#upkeep.update(config);
   }
 
@@ -156,9 +165,22 @@ export class RunningFrontend implements AsyncDisposable {
     }
   }
 
+  async #useProtocol(config: Frontend): Promise<void> {
+    const { scheduler, dialer, log } = this.#deps;
+    const wiring = await protocolWiring(config, {
+      scheduler,
+      dialer,
+      log,
+      cancelKeys: this.#cancelKeys,
+    });
+    this.#protocol = wiring?.sessions;
+    this.#upkeep.useProtocolProbe(wiring?.probe);
+  }
+
   #startSession(client: Deno.TcpConn): void {
     const { scheduler, dialer, buffers, log } = this.#deps;
-    const session = new Session(this.#nextSessionId++, client, scheduler.now());
+    const id = this.#nextSessionId++;
+    const session = new Session(id, client, scheduler.now(), this.#protocol?.session(id));
     const config = this.#config;
     this.#sessions.track(session, (s) =>
       s.run({

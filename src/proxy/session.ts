@@ -13,6 +13,7 @@ import type { BufferPool } from "./buffer_pool.ts";
 import { dialBackend, type Dialer, DialError } from "./dial.ts";
 import { pump, type PumpEnd, type PumpStats } from "./pump.ts";
 import type { LeaseSource, SessionLease } from "./session_lease.ts";
+import type { SessionProtocol } from "./session_protocol.ts";
 
 /** How a session ended, as the access log says it. */
 export type EndReason =
@@ -46,16 +47,19 @@ export class Session {
   /** Backend → client bytes. */
   readonly down: PumpStats = { bytes: 0 };
   #lease: SessionLease | undefined;
-  #server: Deno.TcpConn | undefined;
+  #server: Deno.Conn | undefined;
+  /** Undefined for tcp: the session copies bytes and reads nothing. */
+  readonly #protocol: SessionProtocol | undefined;
   #endReason: EndReason | undefined;
   // Only needed while leasing and dialling; dropped once connected, since
   // idle sessions are most of a sidecar's memory.
   #abort: AbortController | undefined = new AbortController();
 
-  constructor(id: number, client: Deno.TcpConn, startedAt: number) {
+  constructor(id: number, client: Deno.TcpConn, startedAt: number, protocol?: SessionProtocol) {
     this.id = id;
     this.client = client;
     this.startedAt = startedAt;
+    this.#protocol = protocol;
   }
 
   /** The backend serving it, once leased. */
@@ -83,8 +87,17 @@ export class Session {
     return this.up.bytes + this.down.bytes;
   }
 
-  /** Ends the session now (idle, drain, failback, shutdown). The first reason sticks. */
+  /**
+   * Ends the session (idle, drain, failback, shutdown). The first reason
+   * sticks. A protocol session closed for drain or failback ends once it
+   * can move without losing work; otherwise it ends now.
+   */
   close(reason: EndReason): void {
+    if (this.#protocol?.closeWhenMovable(reason, () => this.#closeNow(reason))) return;
+    this.#closeNow(reason);
+  }
+
+  #closeNow(reason: EndReason): void {
     this.#endReason ??= reason;
     this.#abort?.abort();
     closeQuietly(this.client);
@@ -94,6 +107,10 @@ export class Session {
   /** Runs the session to its end and releases everything it held. */
   async run(deps: SessionDeps): Promise<void> {
     try {
+      if (await this.#protocol?.open(this.client) === "done") {
+        this.#endReason ??= "client close";
+        return;
+      }
       const connected = await this.#connect(deps);
       if (!connected) {
         this.#endReason ??= "no backend";
@@ -109,7 +126,8 @@ export class Session {
         deps.log.warn("session failed", { session: this.id, error: (error as Error).message });
       }
     } finally {
-      this.close(this.#endReason ?? "error");
+      this.#closeNow(this.#endReason ?? "error");
+      this.#protocol?.ended();
       this.#lease?.release(this.up.bytes, this.down.bytes);
       this.#logEnd(deps);
     }
@@ -124,15 +142,26 @@ export class Session {
       const spec = lease.backend;
       try {
         const dialStarted = scheduler.now();
-        this.#server = await dialBackend(
+        const tcp = await dialBackend(
           deps.dialer,
           spec,
           spec.dialTimeoutMs,
           this.signal,
           scheduler,
         );
+        this.#server = tcp;
+        const dialMs = scheduler.now() - dialStarted;
+        if (this.#protocol !== undefined && !this.signal.aborted) {
+          // The protocol's handshake; a refusal is a failed dial: next pick, same client.
+          const started = await this.#protocol.start(tcp, spec);
+          if (started instanceof DialError) {
+            this.#server = undefined;
+            throw started;
+          }
+          this.#server = started;
+        }
         if (this.signal.aborted) return false;
-        lease.connected(scheduler.now() - dialStarted);
+        lease.connected(dialMs);
         return true;
       } catch (error) {
         if (!(error instanceof DialError)) throw error;
@@ -146,13 +175,19 @@ export class Session {
   }
 
   async #copy(deps: SessionDeps): Promise<void> {
-    const server = this.#server as Deno.TcpConn;
+    const server = this.#server as Deno.Conn;
     this.client.setNoDelay(true);
     let firstEnd: "client" | "backend" | undefined;
     const direction = (side: "client" | "backend") => (end: PumpEnd) => {
       firstEnd ??= side;
       if (end === "error") this.close("error");
     };
+    if (this.#protocol !== undefined) {
+      const io = { buffers: deps.buffers, up: this.up, down: this.down };
+      await this.#protocol.copy(this.client, server, io, (side, end) => direction(side)(end));
+      this.#endReason ??= firstEnd === "backend" ? "backend close" : "client close";
+      return;
+    }
     await Promise.all([
       pump(this.client, server, deps.buffers, this.up).then(direction("client")),
       pump(server, this.client, deps.buffers, this.down).then(direction("backend")),

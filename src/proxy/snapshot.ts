@@ -7,7 +7,7 @@
 
 import type { Frontend } from "../config/mod.ts";
 import type { NameFailure } from "../discovery/mod.ts";
-import type { BackendSpec, FailureKind, HealthView } from "../pool/mod.ts";
+import type { Backend, BackendSpec, FailureKind, HealthView } from "../pool/mod.ts";
 import type { FrontendStatsSnapshot } from "./frontend_stats.ts";
 import type { LiveBytes } from "./session_registry.ts";
 
@@ -51,4 +51,24 @@ export interface FrontendSnapshot extends UpkeepSnapshot {
   readonly waitingClients: number;
   readonly stats: FrontendStatsSnapshot;
   readonly liveBytes: LiveBytes;
+}
+
+/** A backend as diagnostics see it at `now`. */
+export function backendSnapshot(backend: Backend, now: number, retired: boolean): BackendSnapshot {
+  const why = retired ? `removed; draining ${backend.load} session(s)` : backend.ineligibility(now);
+  return {
+    spec: backend.spec,
+    subTier: backend.subTier,
+    latencyMs: backend.latencyMs,
+    health: backend.health === undefined ? undefined : { ...backend.health },
+    load: backend.load,
+    sessionsTotal: backend.sessionsTotal,
+    bytesUpEnded: backend.bytesUpEnded,
+    bytesDownEnded: backend.bytesDownEnded,
+    disabledUntil: backend.isDisabledAt(now) ? backend.disabledUntil : undefined,
+    lastFailure: backend.lastFailure,
+    failuresByKind: new Map(backend.failuresByKind),
+    retired,
+    ineligibility: why,
+  };
 }

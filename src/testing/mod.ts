@@ -28,3 +28,4 @@ export {
   startPgStandby,
 } from "./postgres.ts";
 export { makeTestCa, type TestCa } from "./test_ca.ts";
+export { connectPg, type ConnectPgOptions, sqlState, type TestPgConn } from "./pg_client.ts";

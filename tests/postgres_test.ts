@@ -1,0 +1,131 @@
+/**
+ * `protocol: postgres` end to end, with real PostgreSQL clusters behind the
+ * sidecar CLI: SSLRequest answered N and SCRAM through the sidecar, a
+ * startup refused with 53300 replayed on the next tier without the client
+ * knowing, and cancel requests routed to the backend of the session they
+ * name.
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import {
+  connectPg,
+  PG_TEST_PASSWORD,
+  type PgCluster,
+  sqlState,
+  startPgCluster,
+  startPgStandby,
+  startSidecarCli,
+  waitFor,
+} from "../src/testing/mod.ts";
+import { frontendConfig, startWithConfig, tier, writeConfig } from "./helpers.ts";
+
+async function twoClusters(homeSettings: Record<string, number> = {}) {
+  const [home, near] = await Promise.all([
+    startPgCluster({ settings: homeSettings }),
+    startPgCluster(),
+  ]);
+  return { home, near };
+}
+
+function pgConfig(home: PgCluster, near: PgCluster, oneTier = false) {
+  if (oneTier) {
+    // Round robin over both, whatever their measured latency.
+    const pool = { latencyBucket: -1, tiers: [tier([home.port, near.port], { name: "both" })] };
+    return { frontends: [{ bindAddress: "127.0.0.1:0", protocol: "postgres", backendPool: pool }] };
+  }
+  const tiers = [tier([home.port], { name: "home" }), tier([near.port], { name: "near" })];
+  return frontendConfig(tiers, { name: "db", protocol: "postgres" });
+}
+
+Deno.test("postgres: a client logs in with SCRAM through the sidecar, its SSLRequest answered N", async () => {
+  const { home, near } = await twoClusters();
+  await using _home = home;
+  await using _near = near;
+  const { cli, address } = await startWithConfig(pgConfig(home, near));
+  await using _cli = cli;
+  using db = await connectPg(address);
+  assert.deepEqual(await db.query("SHOW port"), [[String(home.port)]]);
+});
+
+Deno.test("postgres: a startup refused with 53300 is replayed on the next tier; the client never sees it", async () => {
+  // Two slots, both taken directly: home can only answer "too many clients".
+  const { home, near } = await twoClusters({
+    max_connections: 2,
+    superuser_reserved_connections: 0,
+  });
+  await using _home = home;
+  await using _near = near;
+  using first = await connectPg(`127.0.0.1:${home.port}`, { sslRequest: false });
+  using second = await connectPg(`127.0.0.1:${home.port}`, { sslRequest: false });
+  await assert.rejects(
+    connectPg(`127.0.0.1:${home.port}`, { sslRequest: false }),
+    (error: unknown) => sqlState(error) === "53300",
+  );
+  const { cli, address } = await startWithConfig(pgConfig(home, near));
+  await using _cli = cli;
+  using db = await connectPg(address);
+  assert.deepEqual(await db.query("SHOW port"), [[String(near.port)]]);
+  await cli.waitForOutput(/backend refused a startup; trying the next.*53300/).catch((error) => {
+    throw new Error(`${error.message}\n${cli.stdout}\n${cli.stderr}`);
+  });
+  assert.ok(first && second);
+});
+
+Deno.test("postgres: a cancel reaches the backend of the session it names, with two backends in a tier", async () => {
+  const { home, near } = await twoClusters();
+  await using _home = home;
+  await using _near = near;
+  const { cli, address } = await startWithConfig(pgConfig(home, near, true));
+  await using _cli = cli;
+  const ports = new Set<string>();
+  for (let round = 0; round < 4; round++) {
+    using db = await connectPg(address);
+    const [[port]] = await db.query("SHOW port") as [[string]];
+    ports.add(port);
+    const started = Date.now();
+    const sleeping = db.query("SELECT pg_sleep(30)").then(
+      () => "finished",
+      (error) => sqlState(error) ?? String(error),
+    );
+    // Wait until the backend runs it, so the cancel is not early.
+    await waitFor(
+      async () =>
+        (await (port === String(home.port) ? home : near).psql(
+          "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)'",
+        )) === "1",
+      { message: "the sleep to start" },
+    );
+    await db.cancel(address);
+    assert.equal(await sleeping, "57014", "query_canceled");
+    assert.ok(Date.now() - started < 10_000);
+  }
+  assert.equal(ports.size, 2, "sessions were spread over both backends");
+});
+
+Deno.test("postgres: with role primary a standby is never picked, and the password comes from an env var", async () => {
+  const primary = await startPgCluster();
+  await using _primary = primary;
+  await using standby = await startPgStandby(primary);
+  const config = frontendConfig(
+    [tier([standby.port, primary.port], {
+      name: "both",
+      healthCheck: { interval: "200ms", timeout: "2s" },
+    })],
+    {
+      name: "db",
+      protocol: "postgres",
+      postgres: { role: "primary", passwordEnv: "IAIDO_TEST_PG_PASSWORD" },
+    },
+  );
+  const file = await writeConfig(config);
+  const { cli, addresses } = await startSidecarCli(["-c", file], 1, {
+    env: { IAIDO_TEST_PG_PASSWORD: PG_TEST_PASSWORD },
+  });
+  await using _cli = cli;
+  for (let i = 0; i < 6; i++) {
+    using db = await connectPg(addresses[0] as string);
+    assert.deepEqual(await db.query("SHOW port"), [[String(primary.port)]], `connection ${i}`);
+  }
+  await cli.waitForOutput(/not a primary: transaction_read_only is on/);
+});
