@@ -15,6 +15,8 @@ import { nodeDown } from "./node_down.ts";
 import { integrity } from "./integrity.ts";
 import { resetTimeout } from "./reset_timeout.ts";
 import { redisFailover } from "./redis_failover.ts";
+import { pgShutdown } from "./pg_shutdown.ts";
+import { pgFailback, pgTls } from "./pg_failback.ts";
 import { reloadUnderLoad } from "./reload.ts";
 import { refuseRecover } from "./refuse_recover.ts";
 import { regionOutage } from "./region_outage.ts";
@@ -29,6 +31,9 @@ export const SCENARIOS: readonly Scenario[] = [
   resetTimeout,
   integrity,
   redisFailover,
+  pgShutdown,
+  pgFailback,
+  pgTls,
   failback,
   failbackOff,
   failbackCapacity,

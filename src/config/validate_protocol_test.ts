@@ -48,7 +48,7 @@ Deno.test("a protocol block needs its protocol, and one password source", () => 
   assert.deepEqual(
     problemsOf({
       frontends: [
-        { postgres: { role: "primary" }, backendPool: pool },
+        { postgres: { user: "app" }, backendPool: pool },
         {
           bindAddress: "127.0.0.1:1",
           protocol: "redis",

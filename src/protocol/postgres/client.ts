@@ -173,7 +173,10 @@ export class PgClient {
     let command = "";
     let error: PgError | undefined;
     while (true) {
-      const message = await this.#next(false);
+      // A FATAL error is followed by the close, not ReadyForQuery: report the error.
+      const message = await this.#next(false).catch((closed) => {
+        throw error ?? closed;
+      });
       if (message.type === TYPE.dataRow) rows.push(parseRow(message.body));
       else if (message.type === 0x54) rows = []; // RowDescription: a new result starts
       else if (message.type === TYPE.complete) {
