@@ -80,14 +80,17 @@ export const reloadUnderLoad: Scenario = {
     context.mark(`edit 2: ${removed.id} removed`);
     const edit2Ms = context.now();
     await until(context, () => reloaded() >= 2, 5_000, "second reload");
-    context.mark("reloaded", "event", logTimeMs(context, sidecar.logs("config reloaded")[1]!));
+    // Drain and routing count from when the second config is live (its log line): parsing runs
+    // in a Worker and may take a while after the edit on a busy machine.
+    const liveMs = logTimeMs(context, sidecar.logs("config reloaded")[1]!);
+    context.mark("reloaded", "event", liveMs);
     const long = await Promise.all(sessions);
     await load.stop();
     const onRemoved = long.filter((r) => r.node === removed.id);
     const onKept = long.filter((r) => r.node !== removed.id);
     const drainedMs = onRemoved.length === 0
       ? -1
-      : Math.max(...onRemoved.map((r) => r.endMs)) - edit2Ms;
+      : Math.max(...onRemoved.map((r) => r.endMs)) - liveMs;
     const short = clients.records.filter((r) => !longIds.has(r.id));
     const drainLines = sidecar.logs("closing session").filter((l) => l.reason === "drain").length;
     const triggers = sidecar.logs("config reloaded").map((l) => l.trigger).join(",");
@@ -117,11 +120,13 @@ export const reloadUnderLoad: Scenario = {
       connectErrors(short).length === 0,
       "a new client saw a failed connect during the reloads",
     );
+    const misplaced = short.filter((r) =>
+      r.startMs > liveMs + 50 && (r.node === removed.id || r.region !== "home")
+    );
+    context.figure("second config live after edit ms", liveMs - edit2Ms);
     context.check(
-      short.filter((r) => r.startMs > edit2Ms + 200).every((r) =>
-        r.node !== removed.id && r.region === "home"
-      ),
-      "a new client went to the removed node or left home",
+      misplaced.length === 0,
+      `a new client went to the removed node or left home: ${formatCounts(countByNode(misplaced))}`,
     );
   },
 };
