@@ -17,12 +17,19 @@ interface Timer {
 /** Virtual time that moves only when told. */
 export class FakeScheduler implements Scheduler {
   #now: number;
+  readonly #maxFires: number;
   #nextId = 1;
   readonly #timers = new Map<number, Timer>();
 
-  /** @param startMs the virtual time to start at @default 1_000_000 */
-  constructor(startMs = 1_000_000) {
+  /**
+   * @param startMs the virtual time to start at @default 1_000_000
+   * @param maxFiresPerAdvance more fires than this in one `advance` fail it
+   *   as a timer storm (a timer re-arming for the same instant would
+   *   otherwise hang the test) @default 10_000
+   */
+  constructor(startMs = 1_000_000, maxFiresPerAdvance = 10_000) {
     this.#now = startMs;
+    this.#maxFires = maxFiresPerAdvance;
   }
 
   now(): number {
@@ -59,9 +66,14 @@ export class FakeScheduler implements Scheduler {
   async advance(ms: number): Promise<void> {
     const target = this.#now + ms;
     await settle();
-    while (true) {
+    for (let fired = 0;; fired++) {
       const due = this.#due(target);
       if (due === undefined) break;
+      if (fired >= this.#maxFires) {
+        throw new Error(
+          `timer storm: over ${this.#maxFires} timers fired before ${target}; stuck at ${this.#now}`,
+        );
+      }
       this.#now = Math.max(this.#now, due.at);
       if (due.everyMs === undefined) this.#timers.delete(due.id);
       else due.at += due.everyMs;

@@ -29,3 +29,4 @@ export {
 } from "./postgres.ts";
 export { makeTestCa, type TestCa } from "./test_ca.ts";
 export { connectPg, type ConnectPgOptions, sqlState, type TestPgConn } from "./pg_client.ts";
+export { type FakeAnswer, FakeDialer } from "./fake_dialer.ts";

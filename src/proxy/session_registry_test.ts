@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import { silentLogger } from "../log/mod.ts";
+import { FakeScheduler } from "../testing/mod.ts";
+import { FrontendStats } from "./frontend_stats.ts";
+import { Session } from "./session.ts";
+import { SessionRegistry } from "./session_registry.ts";
+
+/** A client socket stand-in: closing it is all a session does to it here. */
+function fakeClient(): Deno.TcpConn & { closed: boolean } {
+  const conn = {
+    closed: false,
+    remoteAddr: { transport: "tcp", hostname: "127.0.0.1", port: 40000 },
+    close() {
+      conn.closed = true;
+    },
+  };
+  return conn as unknown as Deno.TcpConn & { closed: boolean };
+}
+
+/** Tracks a session whose run ends when it is closed. */
+function trackIdle(registry: SessionRegistry, id: number, now: number) {
+  const client = fakeClient();
+  const session = new Session(id, client, now);
+  registry.track(
+    session,
+    (s) => new Promise<void>((resolve) => s.signal.addEventListener("abort", () => resolve())),
+  );
+  return { session, client };
+}
+
+Deno.test("idle sweep: a session with no traffic for idleDuration is closed, within a quarter of it", async () => {
+  const scheduler = new FakeScheduler();
+  const stats = new FrontendStats();
+  using registry = new SessionRegistry({ scheduler, log: silentLogger, stats });
+  registry.configure("db", 4_000);
+  const { session, client } = trackIdle(registry, 1, scheduler.now());
+  await scheduler.advance(3_999);
+  assert.equal(client.closed, false, "not idle long enough yet");
+  await scheduler.advance(1_001);
+  assert.equal(client.closed, true, "closed by idleDuration plus one sweep (a quarter of it)");
+  assert.equal(session.endReason, "idle");
+  await registry.done();
+  assert.equal(registry.size, 0);
+  assert.equal(stats.snapshot().endings.get("idle"), 1);
+});
+
+Deno.test("idle sweep: traffic restarts the idle clock", async () => {
+  const scheduler = new FakeScheduler();
+  using registry = new SessionRegistry({
+    scheduler,
+    log: silentLogger,
+    stats: new FrontendStats(),
+  });
+  registry.configure("db", 4_000);
+  const { session, client } = trackIdle(registry, 1, scheduler.now());
+  await scheduler.advance(3_000);
+  session.up.bytes += 10;
+  await scheduler.advance(3_000);
+  assert.equal(client.closed, false, "active 3 s ago: not idle");
+  await scheduler.advance(2_000);
+  assert.equal(client.closed, true, "idle for 4 s since its last bytes");
+  await registry.done();
+});
+
+Deno.test("closeLater: a drain closes its session after the smear delay, not before", async () => {
+  const scheduler = new FakeScheduler();
+  using registry = new SessionRegistry({
+    scheduler,
+    log: silentLogger,
+    stats: new FrontendStats(),
+  });
+  registry.configure("db", 3_600_000);
+  const { session, client } = trackIdle(registry, 7, scheduler.now());
+  registry.closeLater({ sessionId: 7, reason: "drain", delayMs: 250, why: "backend removed" });
+  assert.deepEqual(registry.views(scheduler.now()), [], "a closing session is not offered again");
+  await scheduler.advance(249);
+  assert.equal(client.closed, false);
+  await scheduler.advance(1);
+  assert.equal(session.endReason, "drain");
+  await registry.done();
+});
