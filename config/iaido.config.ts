@@ -3,6 +3,9 @@
  * or a wrong type before the sidecar ever sees it. Numbers are milliseconds.
  *
  *   deno run --allow-net --allow-read=config/iaido.config.ts main.ts -c config/iaido.config.ts
+ *
+ * Or copy it beside main.ts as iaido.config.ts (importing "./mod.ts") and run
+ * `deno run --allow-net main.ts`: no read permission needed, no -c.
  */
 import { defineConfig } from "../mod.ts";
 

@@ -9,7 +9,14 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "./errors.ts";
 import { loadConfig } from "./load.ts";
-import { DEFAULT_LOAD_LIMITS, type LoadLimits, type LoadReply } from "./load_worker.ts";
+import {
+  DEFAULT_LOAD_LIMITS,
+  type LoadLimits,
+  type LoadReply,
+  type Shape,
+  shapeOf,
+} from "./load_worker.ts";
+import { CONFIG_SCHEMA } from "./schema.ts";
 import { LOAD_FUNCTIONS_SOURCE } from "./load_worker_source.ts";
 import { validateConfig } from "./validate.ts";
 // The seeded generator the Toxiproxy-compatible server uses for -seed.
@@ -22,9 +29,10 @@ const THROUGH_WORKER = 40;
 type Parse = (text: string, limits: LoadLimits) => LoadReply;
 const parsers = await import(
   `data:application/javascript,${
-    encodeURIComponent(`${LOAD_FUNCTIONS_SOURCE}\nexport { parseJson, parseYaml };`)
+    encodeURIComponent(`${LOAD_FUNCTIONS_SOURCE}\nexport { parseJson, parseYaml, prune };`)
   }`
-) as { parseYaml: Parse; parseJson: Parse };
+) as { parseYaml: Parse; parseJson: Parse; prune: (value: unknown, shape: Shape) => unknown };
+const SHAPE = shapeOf(CONFIG_SCHEMA);
 
 const YAML_SEEDS = [
   `diagAddr: 127.0.0.1:0
@@ -166,11 +174,18 @@ function outcome(parse: Parse, text: string): string {
       : `problems without messages: ${JSON.stringify(reply)}`;
   }
   if (!("value" in reply)) return `unexpected reply ${JSON.stringify(reply)}`;
+  const raw = validated(reply.value);
+  // What the Worker posts is pruned to the schema: validation must not notice.
+  const pruned = validated(parsers.prune(reply.value, SHAPE));
+  if (raw !== pruned) return `pruning changed validation: ${raw} → ${pruned}`;
+  return raw.startsWith("valid") ? "valid" : raw.startsWith("error") ? "error" : raw;
+}
+
+function validated(value: unknown): string {
   try {
-    validateConfig(reply.value, "fuzz.yaml");
-    return "valid";
+    return `valid ${JSON.stringify(validateConfig(value, "fuzz.yaml"))}`;
   } catch (error) {
-    return error instanceof ConfigError ? "error" : `not a ConfigError: ${error}`;
+    return error instanceof ConfigError ? `error ${error.message}` : `not a ConfigError: ${error}`;
   }
 }
 

@@ -16,6 +16,7 @@ import {
   DEFAULT_LOAD_LIMITS,
   type LoadLimits,
   type LoadReply,
+  type LoadWorker,
   runInWorker,
 } from "./load_worker.ts";
 import { type Scheduler, systemScheduler } from "../scheduler.ts";
@@ -49,6 +50,8 @@ export interface LoadOptions {
   readonly limits?: LoadLimits;
   /** Times the Worker's wall-clock limit. @default the system scheduler */
   readonly scheduler?: Scheduler;
+  /** A Worker kept for YAML/JSON loads. @default a new Worker per load */
+  readonly worker?: LoadWorker;
 }
 
 /** The format a path's extension names, or undefined. */
@@ -80,8 +83,13 @@ export async function loadConfig(
   file: string,
   options: LoadOptions | string = {},
 ): Promise<LoadedConfig> {
-  const { text, generation = 0, limits = DEFAULT_LOAD_LIMITS, scheduler = systemScheduler } =
-    typeof options === "string" ? { text: options } : options;
+  const {
+    text,
+    generation = 0,
+    limits = DEFAULT_LOAD_LIMITS,
+    scheduler = systemScheduler,
+    worker,
+  } = typeof options === "string" ? { text: options } : options;
   const format = formatOf(file);
   if (format === undefined) {
     throw new ConfigError([
@@ -111,7 +119,9 @@ export async function loadConfig(
   }
   const input = valueOf(
     file,
-    await runInWorker({ kind: format, text: source }, limits, scheduler),
+    await (worker === undefined
+      ? runInWorker({ kind: format, text: source }, limits, scheduler)
+      : worker.run({ kind: format, text: source }, limits)),
     limits,
   );
   return { config: validateConfig(input, file), input, file, text: source };

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "./errors.ts";
 import { loadConfig } from "./load.ts";
-import { DEFAULT_LOAD_LIMITS } from "./load_worker.ts";
+import { DEFAULT_LOAD_LIMITS, LoadWorker } from "./load_worker.ts";
 
 const GOOD = "frontends:\n  - backendPool: {tiers: [{targets: [{hosts: [127.0.0.1], port: 1}]}]}\n";
 
@@ -94,4 +94,24 @@ export default { frontends: [{ backendPool: { tiers: [{ targets: [{ hosts: ["127
   assert.equal(portOf(await loadConfig(`${dir}/iaido.config.ts`, { generation: 1 })), 2);
   await Deno.writeTextFile(`${dir}/port.ts`, port(3));
   assert.equal(portOf(await loadConfig(`${dir}/iaido.config.ts`, { generation: 2 })), 3);
+});
+
+Deno.test("LoadWorker: one Worker serves many loads; a load past the limit ends it and the next load gets a new one", async () => {
+  using worker = new LoadWorker();
+  worker.warm();
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/iaido.yaml`, GOOD);
+  for (let i = 0; i < 3; i++) {
+    const { config } = await loadConfig(`${dir}/iaido.yaml`, { worker });
+    assert.equal(config.frontends.length, 1);
+  }
+  const keys = Array.from({ length: 2000 }, (_, i) => `k${i}: ${i}`).join("\n");
+  const slow = await loadConfig(`${dir}/iaido.yaml`, {
+    worker,
+    text: keys,
+    limits: { ...DEFAULT_LOAD_LIMITS, timeoutMs: 1 },
+  }).then(() => undefined, (error) => error);
+  assert.match(String(slow), /took longer than 1 ms to load/);
+  const again = await loadConfig(`${dir}/iaido.yaml`, { worker });
+  assert.equal(again.config.frontends.length, 1);
 });

@@ -135,6 +135,21 @@ function parseJson(text, limits) {
   return problem === undefined ? { value } : { problems: [{ line: 0, column: 0, message: problem }] };
 }
 
+// Keeps what validation can use: an unknown key's value becomes null (its
+// name is enough to report it), a mapping or list where the schema has a
+// leaf or the other kind becomes empty (enough to say "a mapping").
+function prune(value, shape, depth = 0) {
+  if (value === null || typeof value !== "object") return value;
+  if (shape === 0 || depth > 64) return Array.isArray(value) ? [] : {};
+  if ("l" in shape) return Array.isArray(value) ? value.map((item) => prune(item, shape.l, depth + 1)) : {};
+  if (Array.isArray(value)) return [];
+  const out = {};
+  for (const [key, child] of Object.entries(value)) {
+    out[key] = Object.hasOwn(shape.o, key) ? prune(child, shape.o[key], depth + 1) : null;
+  }
+  return out;
+}
+
 async function importDefault(url, limits) {
   let module;
   try {
@@ -158,18 +173,20 @@ Object.defineProperty(process, "env", { value: {}, configurable: true, writable:
 self.onmessage = async ({ data }) => {
   let reply;
   try {
+    const text = data.bytes === undefined ? "" : new TextDecoder().decode(data.bytes);
     reply = data.kind === "yaml"
-      ? parseYaml(data.text, data.limits)
+      ? parseYaml(text, data.limits)
       : data.kind === "json"
-      ? parseJson(data.text, data.limits)
+      ? parseJson(text, data.limits)
       : await importDefault(data.url, data.limits);
   } catch (error) {
     reply = { problems: [{ line: 0, column: 0, message: String(error && error.message || error) }] };
   }
+  if (reply.value !== undefined && data.shape !== undefined) reply.value = prune(reply.value, data.shape);
   try {
-    self.postMessage(reply);
+    self.postMessage({ ...reply, id: data.id });
   } catch (error) {
-    self.postMessage({ problems: [{ line: 0, column: 0, message: "the config is not plain data: " + String(error.message) }] });
+    self.postMessage({ id: data.id, problems: [{ line: 0, column: 0, message: "the config is not plain data: " + String(error.message) }] });
   }
 };
 `;

@@ -19,7 +19,7 @@ export {
 } from "./load.ts";
 export { CONFIG_CANDIDATES, discoverConfig } from "./discover.ts";
 export { denoProbes } from "./load.ts";
-export { DEFAULT_LOAD_LIMITS, type LoadLimits } from "./load_worker.ts";
+export { DEFAULT_LOAD_LIMITS, type LoadLimits, LoadWorker } from "./load_worker.ts";
 export {
   type Binding,
   bootstrapConfig,

@@ -16,6 +16,7 @@ import {
   formatOf,
   loadConfig,
   type LoadedConfig,
+  LoadWorker,
   readConfigText,
 } from "../config/mod.ts";
 import { type Logger, RepeatLimiter } from "../log/mod.ts";
@@ -59,6 +60,7 @@ export class ConfigReloader implements AsyncDisposable {
   readonly #options: ReloaderOptions;
   readonly #timers: TimerGroup;
   readonly #repeats: RepeatLimiter;
+  readonly #worker: LoadWorker;
   #text: string | undefined;
   #generation = 0;
   #watcher: Deno.FsWatcher | undefined;
@@ -75,6 +77,7 @@ export class ConfigReloader implements AsyncDisposable {
     this.#timers = new TimerGroup(options.scheduler);
     this.#text = options.initialText;
     this.#repeats = new RepeatLimiter({ now: () => options.scheduler.now() });
+    this.#worker = new LoadWorker(options.scheduler);
     this.#status = {
       generation: 1,
       lastSuccessAt: options.scheduler.now(),
@@ -96,6 +99,8 @@ export class ConfigReloader implements AsyncDisposable {
   start(): void {
     const { pollMs, file } = this.#options;
     Deno.addSignalListener("SIGHUP", this.#onSignal);
+    // Made now, before traffic: making a Worker blocks the event loop a while.
+    if (formatOf(file) !== "module") this.#worker.warm();
     if (Deno.permissions.querySync({ name: "read", path: file }).state !== "granted") return;
     if (pollMs > 0) this.#timers.every(pollMs, () => void this.reload("poll"));
     this.#watch();
@@ -122,6 +127,7 @@ export class ConfigReloader implements AsyncDisposable {
     }
     await this.#watchLoop;
     await this.#running;
+    this.#worker[Symbol.dispose]();
   }
 
   async #reloadOnce(trigger: ReloadTrigger): Promise<void> {
@@ -144,6 +150,7 @@ export class ConfigReloader implements AsyncDisposable {
         ...(text === undefined ? {} : { text }),
         generation: ++this.#generation,
         scheduler: this.#options.scheduler,
+        worker: this.#worker,
       });
       if (loaded.partial !== undefined) {
         log.warn("config module re-imported alone", { file, why: loaded.partial });
