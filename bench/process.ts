@@ -5,6 +5,8 @@
  * @module
  */
 
+import { freePort } from "../src/testing/mod.ts";
+
 /** What a finished command printed. */
 export interface ToolOutput {
   readonly code: number;
@@ -201,14 +203,6 @@ function signal(proc: Deno.ChildProcess, name: Deno.Signal): void {
   }
 }
 
-/** A TCP port on 127.0.0.1 that was free a moment ago (for tools that cannot bind port 0). */
-export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
 /** Waits until `127.0.0.1:port` accepts a connection; closes the probe at once. */
 export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -227,3 +221,5 @@ export async function waitForPort(port: number, timeoutMs: number): Promise<void
     }
   }
 }
+
+export { freePort };

@@ -7,6 +7,7 @@
 
 import { splitAddress } from "../src/testing/mod.ts";
 import { Checksum, payload } from "./checksum.ts";
+import { closeQuietly, writeAll } from "../src/net/mod.ts";
 
 /** How a client connection ended. */
 export type ConnEnd =
@@ -317,19 +318,6 @@ class LineReader {
     return result === "eof";
   }
   #inflight: Promise<boolean> | undefined;
-}
-
-async function writeAll(conn: Deno.Conn, data: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < data.length) written += await conn.write(data.subarray(written));
-}
-
-function closeQuietly(conn: Deno.Conn | undefined): void {
-  try {
-    conn?.close();
-  } catch {
-    // Already closed.
-  }
 }
 
 /** Sessions that reconnect whenever the server closes them, like a pooled app client. */

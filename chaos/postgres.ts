@@ -8,8 +8,7 @@
  */
 
 import { connectPg, sqlState, type TestPgConn } from "../src/testing/mod.ts";
-import type { ConnRecord } from "./clients.ts";
-import { pause } from "./clients.ts";
+import { type ConnRecord, pause } from "./clients.ts";
 
 /** One transaction as a client saw it. */
 export interface TxRecord {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { waitFor } from "../src/testing/mod.ts";
+import { freePort, redisServerArgs, waitFor } from "../src/testing/mod.ts";
 
 /** A redis-server on 127.0.0.1 that can be stopped and started again on its port. */
 export interface RedisServer extends AsyncDisposable {
@@ -30,14 +30,6 @@ export async function redisAvailable(): Promise<boolean> {
   }
 }
 
-/** A free TCP port on 127.0.0.1 (bound, then released). */
-export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
 /** Prepares a redis-server for `port` with no persistence, working in `dir`. */
 export function redisServer(port: number, dir: string): RedisServer {
   let child: Deno.ChildProcess | undefined;
@@ -50,24 +42,7 @@ export function redisServer(port: number, dir: string): RedisServer {
     async start() {
       if (child !== undefined) return;
       child = new Deno.Command("redis-server", {
-        args: [
-          "--port",
-          String(port),
-          "--bind",
-          "127.0.0.1",
-          "--save",
-          "",
-          "--appendonly",
-          "no",
-          "--protected-mode",
-          "no",
-          "--daemonize",
-          "no",
-          "--loglevel",
-          "warning",
-          "--dir",
-          dir,
-        ],
+        args: redisServerArgs(port, { dir }),
         stdin: "null",
         stdout: "null",
         stderr: "null",
@@ -164,3 +139,5 @@ export function parseBenchmarkCsv(text: string): Map<string, number> {
   }
   return rates;
 }
+
+export { freePort };

@@ -11,15 +11,11 @@
  * @module
  */
 import { startToxiproxy } from "./start_toxiproxy.ts";
+import { writeAll } from "../src/net/mod.ts";
 
 function arg(name: string, fallback: number): number {
   const i = Deno.args.indexOf(`--${name}`);
   return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
-}
-
-async function writeAll(conn: Deno.Conn, data: Uint8Array): Promise<void> {
-  let off = 0;
-  while (off < data.length) off += await conn.write(data.subarray(off));
 }
 
 async function readExactly(conn: Deno.Conn, buf: Uint8Array): Promise<void> {

@@ -6,6 +6,7 @@
  * @module
  */
 import { refusedPort, waitFor as waitUntil } from "../src/testing/mod.ts";
+import { writeAll } from "../src/net/mod.ts";
 
 /** An upstream TCP server on 127.0.0.1:0 that closes every connection it accepted on close. */
 export interface Upstream extends AsyncDisposable {
@@ -71,12 +72,6 @@ export async function echo(conn: Deno.Conn): Promise<void> {
     let off = 0;
     while (off < n) off += await conn.write(buf.subarray(off, n));
   }
-}
-
-/** Writes all of `data`. */
-export async function writeAll(conn: Deno.Conn, data: Uint8Array): Promise<void> {
-  let off = 0;
-  while (off < data.length) off += await conn.write(data.subarray(off));
 }
 
 /** Runs `work` on `conn`; past the deadline the connection is closed and this throws. */
@@ -225,3 +220,5 @@ export function pattern(n: number): Uint8Array {
   for (let i = 0; i < n; i++) out[i] = (i * 31 + (i >> 8)) & 0xff;
   return out;
 }
+
+export { writeAll };

@@ -6,6 +6,9 @@
 
 import { type Child, type Children, freePort } from "../process.ts";
 import { iperf3ServerArgs } from "./iperf3.ts";
+import { redisServerArgs } from "../../src/testing/mod.ts";
+
+export { redisServerArgs };
 
 /** A backend process and its port on 127.0.0.1. */
 export interface RunningBackend {
@@ -13,30 +16,14 @@ export interface RunningBackend {
   readonly port: number;
 }
 
-/** Arguments for a throwaway redis-server on `127.0.0.1:port`: no persistence. */
-export function redisServerArgs(port: number): string[] {
-  return [
-    "--bind",
-    "127.0.0.1",
-    "--port",
-    String(port),
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-    "--daemonize",
-    "no",
-    "--maxclients",
-    "10000",
-    "--protected-mode",
-    "yes",
-  ];
-}
-
 /** Starts redis-server and waits until it says it is ready. */
 export async function startRedis(children: Children): Promise<RunningBackend> {
   const port = freePort();
-  const child = children.spawn("redis-server", "redis-server", redisServerArgs(port));
+  const child = children.spawn(
+    "redis-server",
+    "redis-server",
+    redisServerArgs(port, { logLevel: "notice" }),
+  );
   await child.waitForOutput(/Ready to accept connections/, 1, 15_000);
   return { child, port };
 }

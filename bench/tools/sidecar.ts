@@ -8,9 +8,10 @@
 import { RECOMMENDED_V8_FLAGS } from "../../src/runtime/mod.ts";
 import type { Children } from "../process.ts";
 import type { ProxiedBackend, RunningProxy } from "./haproxy.ts";
+import { cliRunArgs, MAIN_TS } from "../../src/testing/mod.ts";
 
 /** The CLI entry point of the project. */
-export const SIDECAR_MAIN = new URL("../../main.ts", import.meta.url).pathname;
+export const SIDECAR_MAIN = MAIN_TS;
 
 /** One frontend per backend, each on `127.0.0.1:0`, in the order given. */
 export function sidecarConfig(backends: readonly ProxiedBackend[]): string {
@@ -59,18 +60,10 @@ export interface SidecarRunOptions {
  */
 export function sidecarArgs(configFile: string, options: SidecarRunOptions): string[] {
   const { logLevel, main = SIDECAR_MAIN, denoFlags = [] } = options;
-  return [
-    "run",
-    RECOMMENDED_V8_FLAGS,
-    ...denoFlags,
-    "--allow-net",
-    `--allow-read=${configFile}`,
-    main,
-    "-c",
-    configFile,
-    "--log-level",
-    logLevel,
-  ];
+  return cliRunArgs(["-c", configFile, "--log-level", logLevel], {
+    permissions: [RECOMMENDED_V8_FLAGS, ...denoFlags, "--allow-net", `--allow-read=${configFile}`],
+    script: main,
+  });
 }
 
 /** Starts the sidecar and waits for one `listening on` line per backend. */

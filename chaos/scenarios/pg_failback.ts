@@ -9,6 +9,7 @@
  */
 
 import {
+  connectPg,
   makeTestCa,
   POSTGRES_MISSING,
   postgresBinDir,
@@ -19,7 +20,6 @@ import { pooledSessions, SCHEMA, timelineOf, type TxRecord } from "../postgres.t
 import type { Scenario, ScenarioContext } from "../scenario.ts";
 import { chaosConfig } from "../sidecar.ts";
 import { background, sidecarFor, until } from "./_common.ts";
-import { connectPg } from "../../src/testing/mod.ts";
 
 const WORKERS = 4;
 

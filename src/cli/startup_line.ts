@@ -5,8 +5,7 @@
  * @module
  */
 
-import type { ConfigFormat } from "../config/mod.ts";
-import { formatDuration } from "../config/mod.ts";
+import { type ConfigFormat, formatDuration } from "../config/mod.ts";
 
 /** What the process may do with the config file. */
 export interface ReloadAccess {

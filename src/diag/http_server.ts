@@ -12,7 +12,7 @@
 
 import { formatHostPort } from "../config/mod.ts";
 import type { Fields, Logger } from "../log/mod.ts";
-import { AcceptLoop, type AcceptStall, closeQuietly } from "../net/mod.ts";
+import { AcceptLoop, type AcceptStall, closeQuietly, writeAll } from "../net/mod.ts";
 import type { Scheduler } from "../scheduler.ts";
 import { headEnd, parseRequestHead } from "./http_head.ts";
 
@@ -182,9 +182,4 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   joined.set(a);
   joined.set(b, a.length);
   return joined;
-}
-
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < bytes.length) written += await conn.write(bytes.subarray(written));
 }

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../log/mod.ts";
-import { closeQuietly, readAll, splitAddress } from "../testing/mod.ts";
-import { waitFor } from "../testing/mod.ts";
+import { closeQuietly, readAll, splitAddress, waitFor } from "../testing/mod.ts";
 import { systemScheduler } from "../scheduler.ts";
 import { HttpServer, type HttpServerOptions } from "./http_server.ts";
 

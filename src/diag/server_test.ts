@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import type { Fields, Logger } from "../log/mod.ts";
-import { silentLogger } from "../log/mod.ts";
+import { type Fields, type Logger, silentLogger } from "../log/mod.ts";
 import { closeQuietly, readAll, splitAddress } from "../testing/mod.ts";
 import { systemScheduler } from "../scheduler.ts";
 import { DiagEndpoint, isLoopback } from "./server.ts";

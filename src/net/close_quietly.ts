@@ -4,10 +4,10 @@
  * @module
  */
 
-/** Closes `resource`, ignoring "already closed". */
-export function closeQuietly(resource: { close(): void }): void {
+/** Closes `resource` (if any), ignoring "already closed". */
+export function closeQuietly(resource: { close(): void } | undefined): void {
   try {
-    resource.close();
+    resource?.close();
   } catch {
     // Already closed.
   }

@@ -8,4 +8,5 @@
 export { AcceptLoop, type AcceptLoopOptions, type AcceptStall } from "./accept_loop.ts";
 export { Backoff } from "./backoff.ts";
 export { closeQuietly } from "./close_quietly.ts";
+export { writeAll } from "./write_all.ts";
 export { errnoCode, isLocalError, isResourceExhaustion } from "./local_error.ts";

@@ -27,6 +27,7 @@ import type { ProtocolSettings } from "./protocol_settings.ts";
 import { scanPump } from "./scan_pump.ts";
 import type { ProtocolFactory, SessionProtocol } from "./session_protocol.ts";
 import type { EndReason } from "./session.ts";
+import { closeQuietly, writeAll } from "../net/mod.ts";
 
 /** What PostgreSQL sessions share within a frontend. */
 export interface PgDeps {
@@ -250,18 +251,5 @@ class PgSession implements SessionProtocol {
       deadline.signal.removeEventListener("abort", onTimeout);
       if (conn !== undefined) closeQuietly(conn);
     }
-  }
-}
-
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < bytes.length) written += await conn.write(bytes.subarray(written));
-}
-
-function closeQuietly(conn: Deno.Conn): void {
-  try {
-    conn.close();
-  } catch {
-    // Already closed.
   }
 }

@@ -15,6 +15,7 @@ import { probePostgres, probeRedis, startBackendTls } from "../protocol/mod.ts";
 import { deadlineSignal, type Scheduler } from "../scheduler.ts";
 import { dialBackend, type Dialer, DialError } from "./dial.ts";
 import type { ProtocolSettings } from "./protocol_settings.ts";
+import { closeQuietly } from "../net/mod.ts";
 
 /** Probes one backend with the frontend's protocol; never throws. */
 export type ProtocolProbe = (
@@ -92,12 +93,4 @@ async function postgresOutcome(
     ...(options.database === "" ? {} : { database: options.database }),
     ...(password === undefined ? {} : { password }),
   });
-}
-
-function closeQuietly(conn: Deno.Conn): void {
-  try {
-    conn.close();
-  } catch {
-    // Already closed.
-  }
 }

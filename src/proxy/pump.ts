@@ -6,6 +6,7 @@
  */
 
 import type { BufferPool } from "./buffer_pool.ts";
+import { writeAll } from "../net/mod.ts";
 
 /** How a direction ended: the source sent EOF, or a socket failed. */
 export type PumpEnd = "eof" | "error";
@@ -38,7 +39,7 @@ export async function pump(
       const buffer = large ?? small;
       const count = await from.read(buffer);
       if (count === null) break;
-      await writeAll(to, buffer, count);
+      await writeAll(to, count === buffer.length ? buffer : buffer.subarray(0, count));
       stats.bytes += count;
       if (large === undefined && count === small.length) {
         large = pool.borrow();
@@ -58,9 +59,4 @@ export async function pump(
     // The peer is already gone; the other direction will notice.
   }
   return "eof";
-}
-
-async function writeAll(to: Deno.Conn, buffer: Uint8Array, count: number): Promise<void> {
-  let written = await to.write(count === buffer.length ? buffer : buffer.subarray(0, count));
-  while (written < count) written += await to.write(buffer.subarray(written, count));
 }

@@ -14,6 +14,7 @@ import { dialBackend, type Dialer, DialError } from "./dial.ts";
 import { pump, type PumpEnd, type PumpStats } from "./pump.ts";
 import type { LeaseSource, SessionLease } from "./session_lease.ts";
 import type { SessionProtocol } from "./session_protocol.ts";
+import { closeQuietly } from "../net/mod.ts";
 
 /** How a session ended, as the access log says it. */
 export type EndReason =
@@ -209,13 +210,5 @@ export class Session {
       ms: Math.round(deps.scheduler.now() - this.startedAt),
       how: this.#endReason,
     });
-  }
-}
-
-function closeQuietly(conn: Deno.Conn): void {
-  try {
-    conn.close();
-  } catch {
-    // Already closed.
   }
 }

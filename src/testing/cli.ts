@@ -33,10 +33,18 @@ export interface RunningCli extends AsyncDisposable {
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
 }
 
+/** The `deno` arguments that run the CLI (or `options.script`) with `args`. */
+export function cliRunArgs(
+  args: readonly string[],
+  options: Pick<CliOptions, "permissions" | "script"> = {},
+): string[] {
+  return ["run", ...(options.permissions ?? ["--allow-all"]), options.script ?? MAIN_TS, ...args];
+}
+
 /** Starts the CLI with `args`. */
 export function startCli(args: readonly string[], options: CliOptions = {}): RunningCli {
   const command = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...(options.permissions ?? ["--allow-all"]), options.script ?? MAIN_TS, ...args],
+    args: cliRunArgs(args, options),
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

@@ -3,6 +3,7 @@
  * exchange bytes.
  * @module
  */
+import { closeQuietly } from "../net/mod.ts";
 
 /** A client connection to an identify server, with the name it greeted with. */
 export interface IdentifiedConn extends Disposable {
@@ -80,11 +81,4 @@ export async function readAll(conn: Deno.Conn, timeoutMs = 10_000): Promise<Uint
   return out;
 }
 
-/** Closes a connection, ignoring "already closed". */
-export function closeQuietly(conn: Deno.Conn): void {
-  try {
-    conn.close();
-  } catch {
-    // Already closed.
-  }
-}
+export { closeQuietly };

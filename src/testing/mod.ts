@@ -14,7 +14,7 @@ export {
   sharedToolsDir,
 } from "./shared_tools.ts";
 export { refusedPort, startTestServer, type TestServer } from "./backends.ts";
-export { runCli, type RunningCli, startSidecarCli } from "./cli.ts";
+export { cliRunArgs, MAIN_TS, runCli, type RunningCli, startSidecarCli } from "./cli.ts";
 export { closeQuietly, connectIdentified, readAll, splitAddress } from "./client.ts";
 export { startTestDnsServer } from "./dns_server.ts";
 export { waitFor } from "./wait.ts";
@@ -30,3 +30,5 @@ export {
 export { makeTestCa, type TestCa } from "./test_ca.ts";
 export { connectPg, type ConnectPgOptions, sqlState, type TestPgConn } from "./pg_client.ts";
 export { type FakeAnswer, FakeDialer } from "./fake_dialer.ts";
+export { freePort } from "./ports.ts";
+export { redisServerArgs, type RedisServerOptions } from "./redis_server.ts";

@@ -11,8 +11,7 @@
 import { type Message, MessageReader } from "./message_reader.ts";
 import { parseErrorFields, parseStartupPacket, sslRequest } from "./messages.ts";
 import { isUnavailable } from "./sqlstate.ts";
-import type { CancelKey } from "./session_state.ts";
-import { cancelKeyOf } from "./session_state.ts";
+import { type CancelKey, cancelKeyOf } from "./session_state.ts";
 
 /** What the client opened its connection for. */
 export type ClientOpening =

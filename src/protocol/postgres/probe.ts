@@ -9,9 +9,8 @@
 
 import { PgClient, type PgConn, PgError } from "./client.ts";
 import { isUnavailable } from "./sqlstate.ts";
-import { parseErrorFields } from "./messages.ts";
+import { parseErrorFields, startupMessage } from "./messages.ts";
 import { MessageReader } from "./message_reader.ts";
-import { startupMessage } from "./messages.ts";
 
 /** What the probe checks. */
 export interface PgProbeOptions {
