@@ -112,6 +112,22 @@ Deno.test("decision folders touch no sockets, timers, wall clock or randomness",
   assert.deepEqual(found, []);
 });
 
+Deno.test("every timer in src/ goes through the injected Scheduler", () => {
+  // The scheduler itself, test helpers, the logger's end-of-turn flush (not a
+  // timer anyone waits on) and the dashboard's script (it runs in the browser).
+  const allowed = /^src\/(scheduler\.ts|testing\/|log\/logger\.ts|diag\/dashboard\.ts)/;
+  const found: string[] = [];
+  for (const [file, text] of texts) {
+    if (!file.startsWith("src/") || file.endsWith("_test.ts") || allowed.test(file)) continue;
+    text.split("\n").forEach((line, index) => {
+      if (/\bset(Timeout|Interval)\(/.test(line)) {
+        found.push(`${file}:${index + 1}: ${line.trim()}`);
+      }
+    });
+  }
+  assert.deepEqual(found, []);
+});
+
 Deno.test(`no source file in src/ is over ${MAX_LINES} lines`, () => {
   const long = [...texts].filter(([file, text]) =>
     file.startsWith("src/") && !file.endsWith("_test.ts") && text.split("\n").length > MAX_LINES + 1
