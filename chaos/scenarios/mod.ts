@@ -17,6 +17,8 @@ import { resetTimeout } from "./reset_timeout.ts";
 import { redisFailover } from "./redis_failover.ts";
 import { pgShutdown } from "./pg_shutdown.ts";
 import { pgFailback, pgTls } from "./pg_failback.ts";
+import { pgCancel, pgReplica } from "./pg_replica.ts";
+import { redisFailback } from "./redis_failback.ts";
 import { reloadUnderLoad } from "./reload.ts";
 import { refuseRecover } from "./refuse_recover.ts";
 import { regionOutage } from "./region_outage.ts";
@@ -34,6 +36,9 @@ export const SCENARIOS: readonly Scenario[] = [
   pgShutdown,
   pgFailback,
   pgTls,
+  pgReplica,
+  pgCancel,
+  redisFailback,
   failback,
   failbackOff,
   failbackCapacity,
