@@ -10,6 +10,8 @@ import { type Child, type Children, freePort, waitForPort } from "../process.ts"
 export interface ProxiedBackend {
   readonly name: string;
   readonly backendPort: number;
+  /** The sidecar frontend's `protocol` (HAProxy ignores it). @default "tcp" */
+  readonly protocol?: "tcp" | "postgres" | "redis";
 }
 
 /** A proxy process and the port on 127.0.0.1 each backend is reached through. */

@@ -20,6 +20,7 @@ export function sidecarConfig(backends: readonly ProxiedBackend[]): string {
       frontends: backends.map((backend) => ({
         name: backend.name,
         bindAddress: "127.0.0.1:0",
+        ...(backend.protocol === undefined ? {} : { protocol: backend.protocol }),
         backendPool: {
           tiers: [{
             name: "local",

@@ -70,11 +70,14 @@ export const pgShutdown: Scenario = {
       shuttingDown.length === 0,
       `${shuttingDown.length} clients saw: ${shuttingDown[0]?.error}`,
     );
+    const warnings = sidecar.logs().filter((line) => line.level === "warn").map((l) =>
+      `${l.msg} ${l.error ?? l.kind ?? ""}`
+    );
     context.check(
       failed.length === inFlight.length,
       `${failed.length - inFlight.length} failures outside the stop: ${
         failed.filter((r) => !inFlight.includes(r)).map((r) => r.error).slice(0, 3).join(" | ")
-      }`,
+      } (sidecar warnings: ${warnings.slice(0, 4).join(" | ")})`,
     );
     context.check(
       after.length > 10 && after.every((r) => r.outcome === "committed" && r.port === near.port),

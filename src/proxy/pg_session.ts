@@ -42,6 +42,9 @@ export interface PgDeps {
 
 const TERMINATE = Uint8Array.of(0x58, 0, 0, 0, 4);
 
+/** The least time a backend has to answer a startup (TLS included) before the next is tried. */
+export const STARTUP_ANSWER_MS = 5_000;
+
 /** Why a moved session is closed, in the words its client sees. */
 function moveMessage(reason: EndReason): string {
   return reason === "failback"
@@ -96,8 +99,10 @@ class PgSession implements SessionProtocol {
     const opening = this.#opening;
     if (opening === undefined) throw new TypeError("start() before open() proceeded");
     let conn: Deno.Conn = server;
-    // A backend that takes TCP but never answers must not hold the client forever.
-    using deadline = deadlineSignal(scheduler, backend.dialTimeoutMs);
+    // A backend that takes TCP but never answers must not hold the client forever; a busy
+    // one forks a process per session, so it gets longer than a connect.
+    const answerMs = Math.max(backend.dialTimeoutMs, STARTUP_ANSWER_MS);
+    using deadline = deadlineSignal(scheduler, answerMs);
     const onTimeout = () => closeQuietly(conn);
     deadline.signal.addEventListener("abort", onTimeout, { once: true });
     try {
@@ -124,7 +129,7 @@ class PgSession implements SessionProtocol {
     } catch (error) {
       closeQuietly(conn);
       const reason = deadline.timedOut()
-        ? `no answer to the startup within ${backend.dialTimeoutMs}ms`
+        ? `no answer to the startup within ${answerMs}ms`
         : (error as Error).message;
       return new DialError(deadline.timedOut() ? "timeout" : "error", backend.key, reason, {
         cause: error,
