@@ -8,6 +8,7 @@
  * @module
  */
 
+import { closeQuietly } from "../../src/net/mod.ts";
 import { encodeCommand, ReplyReader, type RespValue } from "../../src/protocol/mod.ts";
 import { splitAddress } from "../../src/testing/mod.ts";
 import { pause } from "../clients.ts";
@@ -27,13 +28,7 @@ async function connect(address: string) {
       return await reader.read();
     },
     read: () => reader.read(),
-    close() {
-      try {
-        conn.close();
-      } catch {
-        // Already closed.
-      }
-    },
+    close: () => closeQuietly(conn),
   };
 }
 
