@@ -17,7 +17,8 @@ import { ListenError } from "./listen_error.ts";
 import type { BackendSpec } from "../pool/mod.ts";
 import { protocolWiring } from "./protocol_wiring.ts";
 import type { ProtocolFactory } from "./session_protocol.ts";
-import { type EndReason, Session } from "./session.ts";
+import type { EndReason } from "./end_reason.ts";
+import { Session } from "./session.ts";
 import { SessionRegistry } from "./session_registry.ts";
 import type { FrontendSnapshot } from "./snapshot.ts";
 

@@ -10,7 +10,7 @@ import {
   type HistogramSnapshot,
   SESSION_SECONDS_BUCKETS,
 } from "../stats/mod.ts";
-import type { EndReason } from "./session.ts";
+import type { EndReason } from "./end_reason.ts";
 
 /** The counters as diagnostics read them. */
 export interface FrontendStatsSnapshot {

@@ -10,5 +10,5 @@ export { denoDialer, type Dialer, DialError } from "./dial.ts";
 export { type FrontendDeps, RunningFrontend } from "./frontend.ts";
 export type { FrontendStatsSnapshot } from "./frontend_stats.ts";
 export { ListenError } from "./listen_error.ts";
-export type { EndReason } from "./session.ts";
+export type { EndReason } from "./end_reason.ts";
 export type { BackendSnapshot, FrontendSnapshot, UpkeepSnapshot } from "./snapshot.ts";

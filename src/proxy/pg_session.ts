@@ -26,7 +26,7 @@ import { dialBackend, type Dialer, DialError } from "./dial.ts";
 import type { ProtocolSettings } from "./protocol_settings.ts";
 import { scanPump } from "./scan_pump.ts";
 import type { ProtocolFactory, SessionProtocol } from "./session_protocol.ts";
-import type { EndReason } from "./session.ts";
+import type { EndReason } from "./end_reason.ts";
 import { closeQuietly, writeAll } from "../net/mod.ts";
 
 /** What PostgreSQL sessions share within a frontend. */

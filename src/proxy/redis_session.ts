@@ -13,7 +13,7 @@ import { RedisSessionState } from "../protocol/mod.ts";
 import type { DialError } from "./dial.ts";
 import { scanPump } from "./scan_pump.ts";
 import type { ProtocolFactory, SessionProtocol } from "./session_protocol.ts";
-import type { EndReason } from "./session.ts";
+import type { EndReason } from "./end_reason.ts";
 
 /** Makes Redis sessions for one frontend. */
 export class RedisProtocol implements ProtocolFactory {

@@ -15,17 +15,7 @@ import { pump, type PumpEnd, type PumpStats } from "./pump.ts";
 import type { LeaseSource, SessionLease } from "./session_lease.ts";
 import type { SessionProtocol } from "./session_protocol.ts";
 import { closeQuietly } from "../net/mod.ts";
-
-/** How a session ended, as the access log says it. */
-export type EndReason =
-  | "client close"
-  | "backend close"
-  | "idle"
-  | "drain"
-  | "failback"
-  | "shutdown"
-  | "error"
-  | "no backend";
+import type { EndReason } from "./end_reason.ts";
 
 /** What a session needs from its frontend. */
 export interface SessionDeps {

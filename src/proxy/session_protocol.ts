@@ -12,7 +12,7 @@ import type { BackendSpec } from "../pool/mod.ts";
 import type { BufferPool } from "./buffer_pool.ts";
 import type { DialError } from "./dial.ts";
 import type { PumpEnd, PumpStats } from "./pump.ts";
-import type { EndReason } from "./session.ts";
+import type { EndReason } from "./end_reason.ts";
 
 /** One session's protocol. */
 export interface SessionProtocol {

@@ -10,7 +10,8 @@ import type { Logger } from "../log/mod.ts";
 import { type Scheduler, TimerGroup } from "../scheduler.ts";
 import type { FrontendStats } from "./frontend_stats.ts";
 import { IdleTracker, sweepIntervalMs } from "./idle.ts";
-import type { EndReason, Session } from "./session.ts";
+import type { EndReason } from "./end_reason.ts";
+import type { Session } from "./session.ts";
 
 /** Bytes moved by live sessions, per backend address. */
 export type LiveBytes = ReadonlyMap<string, { readonly up: number; readonly down: number }>;
