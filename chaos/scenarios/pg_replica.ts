@@ -142,8 +142,12 @@ export const pgCancel: Scenario = {
     context.figure("cancels", rounds.length);
     context.figure("servers used", ports.size);
     context.figure("slowest cancel ms", Math.round(Math.max(...rounds.map((r) => r.ms))));
-    context.figure("routed", sidecar.logs("cancel request routed").length);
+    const routed = () => sidecar.logs("cancel request routed").length;
+    await until(context, () => routed() >= rounds.length, 3_000, "the routing log lines")
+      .catch(() => undefined);
+    context.figure("routed by the sidecar", routed());
     context.check(ports.size === 2, "the sessions did not use both servers");
+    context.check(routed() === rounds.length, `${routed()} of ${rounds.length} cancels routed`);
     context.check(
       slow.length === 0,
       `${slow.length} cancels missed or slow: ${JSON.stringify(slow.slice(0, 2))}`,
