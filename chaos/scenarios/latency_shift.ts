@@ -1,5 +1,5 @@
 /**
- * latency shift: one configured tier holds home (1 ms) and near (20 ms);
+ * latency shift: one configured tier holds home (1 ms) and near (50 ms);
  * latency probes put home in the first sub-tier. A latency toxic slows home
  * past near, so new connections go to near (same tier); removing it brings
  * them back.
@@ -12,8 +12,9 @@ import type { Scenario } from "../scenario.ts";
 import { chaosConfig } from "../sidecar.ts";
 import { background, clientsFor, regionsFor, sidecarFor, until } from "./_common.ts";
 
-// Far above the 20 ms of near, so a probe delayed by a busy machine cannot make near look slower.
+// Far above near, so a probe delayed by a busy machine cannot make near look slower.
 const SLOW_MS = 150;
+const NEAR_MS = 50;
 
 /**
  * Latency is one probe sample per backend every 400 ms, timed by the sidecar's event loop: on a
@@ -36,7 +37,9 @@ export const latencyShift: Scenario = {
   async run(context) {
     const regions = await regionsFor(context, "latency", [
       { name: "home", nodes: 2, latencyMs: 1 },
-      { name: "near", nodes: 2, latencyMs: 20 },
+      // 50 ms, not 20: latency is one probe sample, and on a machine with both cores busy a
+      // sample of home can come 30 ms late, which would put home behind a 20 ms near.
+      { name: "near", nodes: 2, latencyMs: NEAR_MS },
     ]);
     const nodes = regions.list.flatMap((r) => r.nodes);
     const sidecar = await sidecarFor(
