@@ -141,11 +141,10 @@ export const flapping: Scenario = {
       failed.length <= MAX_ERRORS_PER_OUTAGE * outages.length,
       `${failed.length} client failures > ${MAX_ERRORS_PER_OUTAGE} × ${outages.length} outages`,
     );
-    // A storm would be far more client connections (retries) or dials than the load produces.
-    context.check(
-      Math.max(...rates) <= 2 * Math.max(before, median(rates) ?? 0),
-      `a burst of ${Math.max(...rates)} connections in ${TOGGLE_MS} ms`,
-    );
+    // The connection rate is only shown: the workers pause between connections, so a client
+    // storm could only come from connections failing fast, which the failure bound above
+    // limits to one per worker per outage. The rate itself swings about 2× on its own (home
+    // answers faster than near) and more on a busy machine, so it is no test of a storm.
     // No storm: a client dialling while a node goes down may hit each home node once (the retry
     // goes to the next pick); after that the nodes are disabled and only probed.
     context.check(
