@@ -26,7 +26,7 @@ export interface LoadLimits {
 
 /** The limits every load uses unless told otherwise. */
 export const DEFAULT_LOAD_LIMITS: LoadLimits = {
-  timeoutMs: 5_000,
+  timeoutMs: 20_000,
   maxBytes: 4 * 1024 * 1024,
   maxKeys: 100_000,
   maxDepth: 64,
