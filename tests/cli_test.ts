@@ -248,3 +248,24 @@ Deno.test("with no -c: iaido.yaml in the working directory is found; without rea
     /no config file in .* \(looked for iaido\.config\.ts, iaido\.config\.js, iaido\.yaml, iaido\.yml, iaido\.json\)/,
   );
 });
+
+Deno.test("-b with @tier writes named tiers in the order of first mention, and --check loads them", async () => {
+  const file = `${await Deno.makeTempDir()}/iaido.yaml`;
+  const written = await runCli([
+    "-c",
+    file,
+    "-b",
+    "26257:db1.us-east:26257@us-east",
+    "-b",
+    "26257:db1.us-west:26257@us-west",
+    "-b",
+    "26257:db2.us-east:26257@us-east",
+  ]);
+  assert.equal(written.code, 0, written.stderr);
+  const check = await runCli(["-c", file, "--check"]);
+  assert.equal(check.code, 0, check.stderr);
+  assert.match(
+    check.stdout,
+    /name: us-east[\s\S]*- db1\.us-east\n\s+- db2\.us-east[\s\S]*name: us-west[\s\S]*- db1\.us-west/,
+  );
+});
