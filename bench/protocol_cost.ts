@@ -4,14 +4,20 @@
  * frontends on it that differ only in `protocol`, pgbench runs alternating
  * between them; prints the median transactions per second of each, the
  * ratio, and the sidecar's CPU per transaction, and writes
- * out/bench-protocol.json.
+ * out/bench-protocol.json. Because a shared machine makes those swing, it
+ * also times the framing scan alone on one `pgbench -S` transaction's bytes
+ * (the least of several repetitions): the CPU `protocol: postgres` adds per
+ * transaction, whatever else runs.
  *
  * Flags: `--runs N` (default 5), `--seconds N` (default 5), `--clients N`
  * (default 8).
  * @module
  */
 
+import { cpuUsage } from "node:process";
 import { parseArgs } from "node:util";
+import { PgSessionState } from "../src/protocol/mod.ts";
+import { concatBytes } from "../src/testing/mod.ts";
 import { Children } from "./process.ts";
 import { readCpuSeconds } from "./procfs.ts";
 import { median } from "./stats.ts";
@@ -20,6 +26,49 @@ import { postgresBinDir, startPostgres } from "./tools/postgres.ts";
 import { startSidecar } from "./tools/sidecar.ts";
 
 const VARIANTS = ["tcp", "postgres"] as const;
+
+/** One message with a type byte: `type`, length, `body`. */
+function message(type: string, body: Uint8Array): Uint8Array {
+  const out = new Uint8Array(5 + body.length);
+  out[0] = type.charCodeAt(0);
+  new DataView(out.buffer).setInt32(1, 4 + body.length);
+  out.set(body, 5);
+  return out;
+}
+
+/**
+ * Nanoseconds the framing scan takes per `pgbench -S` transaction (simple
+ * protocol: one Query; RowDescription, DataRow, CommandComplete,
+ * ReadyForQuery back), in CPU time, the least of `repetitions` timings.
+ */
+export function scanNanosPerTransaction(transactions = 200_000, repetitions = 7): number {
+  const text = new TextEncoder();
+  const query = message(
+    "Q",
+    text.encode("SELECT abalance FROM pgbench_accounts WHERE aid = 4242;\0"),
+  );
+  const reply = concatBytes(
+    message("T", new Uint8Array(33)),
+    message("D", new Uint8Array(12)),
+    message("C", text.encode("SELECT 1\0")),
+    message("Z", text.encode("I")),
+  );
+  const state = new PgSessionState();
+  state.fromServer(message("Z", text.encode("I")));
+  let best = Infinity;
+  for (let repetition = 0; repetition < repetitions; repetition++) {
+    // CPU time, not wall time: other processes on a shared machine do not count.
+    const started = cpuUsage();
+    for (let i = 0; i < transactions; i++) {
+      state.fromClient(query);
+      state.fromServer(reply);
+    }
+    const used = cpuUsage(started);
+    best = Math.min(best, (used.user + used.system) * 1e3 / transactions);
+  }
+  if (!state.movable) throw new Error("the scan lost track of the transactions");
+  return best;
+}
 
 async function main(args: string[]): Promise<number> {
   const flags = parseArgs({
@@ -66,18 +115,25 @@ async function main(args: string[]): Promise<number> {
     const tps = { tcp: median(samples.tcp), postgres: median(samples.postgres) };
     const cpuPerTx = { tcp: median(cpu.tcp), postgres: median(cpu.postgres) };
     const cost = 1 - tps.postgres / tps.tcp;
+    const scanNs = scanNanosPerTransaction();
     console.log(
       `pgbench -S -c ${clients} -j 1 -T ${seconds}, ${runs} runs each (medians):\n` +
         `  protocol tcp:      ${tps.tcp.toFixed(0)} tps, ${cpuPerTx.tcp.toFixed(1)} CPU-µs/txn\n` +
         `  protocol postgres: ${tps.postgres.toFixed(0)} tps, ${
           cpuPerTx.postgres.toFixed(1)
         } CPU-µs/txn\n` +
-        `  cost: ${(cost * 100).toFixed(1)} % of tps (goal: under 5 %)`,
+        `  cost: ${(cost * 100).toFixed(1)} % of tps (goal: under 5 %)\n` +
+        `  framing scan alone: ${scanNs.toFixed(0)} ns per transaction ` +
+        `(${(scanNs / 10 / cpuPerTx.tcp).toFixed(2)} % of the tcp sidecar's CPU per transaction)`,
     );
     await Deno.mkdir("out", { recursive: true });
     await Deno.writeTextFile(
       "out/bench-protocol.json",
-      JSON.stringify({ clients, seconds, runs, samples, cpu, tps, cpuPerTx, cost }, null, 2),
+      JSON.stringify(
+        { clients, seconds, runs, samples, cpu, tps, cpuPerTx, cost, scanNs },
+        null,
+        2,
+      ),
     );
     return 0;
   } finally {
@@ -85,4 +141,4 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
-Deno.exit(await main(Deno.args));
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -10,8 +10,17 @@
 /** The most body bytes a scanner keeps of one message. */
 export const HEAD_BYTES = 8;
 
-/** Called once per message, when its header and head are in. */
-export type MessageSink = (type: number, bodyLength: number, head: Uint8Array) => void;
+/**
+ * Called once per message, when its header and head are in. `head` is the
+ * scanner's own buffer, of which the first `headLength` bytes are this
+ * message's (no view is made per message: the scan allocates nothing).
+ */
+export type MessageSink = (
+  type: number,
+  bodyLength: number,
+  head: Uint8Array,
+  headLength: number,
+) => void;
 
 /** A framing error: the stream is not PostgreSQL's protocol (or is corrupt). */
 export class FramingError extends Error {
@@ -25,7 +34,7 @@ export class FramingError extends Error {
  * Follows the message boundaries of one direction of a session after
  * startup. Feed it every chunk in order; it calls `sink` once per message,
  * with the first `min(HEAD_BYTES, headBytes(type), bodyLength)` body bytes
- * (a view valid only during the call). It allocates nothing per chunk.
+ * (valid only during the call). It allocates nothing per chunk or message.
  */
 export class FrameScanner {
   readonly #sink: MessageSink;
@@ -107,7 +116,7 @@ export class FrameScanner {
     const wanted = Math.min(HEAD_BYTES, this.#headBytes(type), this.#bodyLength);
     if (wanted === 0) {
       this.#skip = this.#bodyLength;
-      this.#sink(type, this.#bodyLength, this.#head.subarray(0, 0));
+      this.#sink(type, this.#bodyLength, this.#head, 0);
       return;
     }
     this.#headWanted = wanted;
@@ -119,7 +128,7 @@ export class FrameScanner {
     this.#headWanted = 0;
     this.#headFill = 0;
     this.#skip = this.#bodyLength - wanted;
-    this.#sink(this.#type, this.#bodyLength, this.#head.subarray(0, wanted));
+    this.#sink(this.#type, this.#bodyLength, this.#head, wanted);
   }
 }
 

@@ -36,8 +36,12 @@ function stream(): { bytes: Uint8Array; expected: Seen[] } {
 function scanChunks(chunks: readonly Uint8Array[]): { seen: Seen[]; boundary: boolean } {
   const seen: Seen[] = [];
   const scanner = new FrameScanner(
-    (type, bodyLength, head) =>
-      seen.push({ type: String.fromCharCode(type), bodyLength, head: [...head] }),
+    (type, bodyLength, head, headLength) =>
+      seen.push({
+        type: String.fromCharCode(type),
+        bodyLength,
+        head: [...head.subarray(0, headLength)],
+      }),
     (type) => HEADS[String.fromCharCode(type)] ?? 0,
   );
   for (const chunk of chunks) scanner.scan(chunk);

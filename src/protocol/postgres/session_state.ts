@@ -55,7 +55,7 @@ export class PgSessionState {
   constructor() {
     this.#client = new FrameScanner((type) => this.#clientMessage(type));
     this.#server = new FrameScanner(
-      (type, _length, head) => this.#serverMessage(type, head),
+      (type, _length, head, headLength) => this.#serverMessage(type, head, headLength),
       (type) => (type === Z ? 1 : type === K ? 8 : 0),
     );
   }
@@ -114,18 +114,20 @@ export class PgSessionState {
     }
   }
 
-  #serverMessage(type: number, head: Uint8Array): void {
+  #serverMessage(type: number, head: Uint8Array, headLength: number): void {
     if (type === Z) {
       if (this.#awaitingReady > 0) this.#awaitingReady--;
       this.#inCopy = false;
-      const status = String.fromCharCode(head[0] ?? 0);
-      if (status === "I" || status === "T" || status === "E") this.#status = status;
+      const status = headLength > 0 ? head[0] : 0;
+      if (status === 0x49) this.#status = "I";
+      else if (status === 0x54) this.#status = "T";
+      else if (status === 0x45) this.#status = "E";
     } else if (type === G || type === H || type === W) {
       this.#inCopy = true;
-    } else if (type === K && head.length >= 4) {
+    } else if (type === K && headLength >= 4) {
       this.#key = {
         processId: readInt32(head, 0),
-        secretHead: head.length >= 8 ? readInt32(head, 4) : 0,
+        secretHead: headLength >= 8 ? readInt32(head, 4) : 0,
       };
     }
   }
