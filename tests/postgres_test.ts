@@ -129,3 +129,34 @@ Deno.test("postgres: with role primary a standby is never picked, and the passwo
   }
   await cli.waitForOutput(/not a primary: transaction_read_only is on/);
 });
+
+Deno.test("postgres: a drained session finishes its transaction, then is told 57P01 why it ends", async () => {
+  const { home, near } = await twoClusters();
+  await using _home = home;
+  await using _near = near;
+  await home.psql("CREATE TABLE t (n int)");
+  const config = (ports: number[]) => ({
+    frontends: [{
+      bindAddress: "127.0.0.1:0",
+      protocol: "postgres",
+      backendPool: { maintenanceTime: "100ms", tiers: [tier(ports)] },
+    }],
+  });
+  const file = await writeConfig(config([home.port]));
+  const { cli, addresses } = await startSidecarCli(["-c", file], 1);
+  await using _cli = cli;
+  using db = await connectPg(addresses[0] as string);
+  await db.query("BEGIN");
+  await db.query("INSERT INTO t VALUES (1)");
+  // Home leaves the config: its sessions drain, but this one is inside a transaction.
+  await Deno.writeTextFile(file, JSON.stringify(config([near.port])));
+  cli.kill("SIGHUP");
+  await cli.waitForOutput(/session will move once idle.*in a transaction/);
+  await db.query("INSERT INTO t VALUES (2)");
+  await db.query("COMMIT");
+  assert.equal(await home.psql("SELECT count(*) FROM t"), "2", "the transaction committed");
+  const next = await db.query("SELECT 1").then(() => "answered", (error) => String(error));
+  assert.match(next, /57P01|draining this backend/);
+  using again = await connectPg(addresses[0] as string);
+  assert.deepEqual(await again.query("SHOW port"), [[String(near.port)]]);
+});
