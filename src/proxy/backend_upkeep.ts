@@ -25,6 +25,7 @@ import type { FrontendStats } from "./frontend_stats.ts";
 import { probeBackend } from "./probe.ts";
 import type { ProtocolProbe } from "./protocol_probe.ts";
 import type { LeaseSource, SessionLease } from "./session_lease.ts";
+import { type LeaseReports, UpkeepLease } from "./upkeep_lease.ts";
 import { backendSnapshot, type UpkeepSnapshot } from "./snapshot.ts";
 
 /** What the upkeep needs from the sidecar. */
@@ -186,20 +187,18 @@ export class BackendUpkeep implements LeaseSource, Disposable {
   }
 
   #sessionLease(lease: Lease): SessionLease {
-    const backend = lease.backend;
-    return {
-      backend: backend.spec,
-      connected: (dialMs) => {
-        this.#balancer.dialSucceeded(backend);
-        this.#stats.dialled(dialMs);
-      },
-      failed: (error) => {
-        this.#dialFailed(backend, { kind: error.kind, message: error.reason });
-        lease.release();
-      },
-      release: (bytesUp, bytesDown) => lease.release(bytesUp, bytesDown),
-    };
+    return new UpkeepLease(lease, this.#reports);
   }
+
+  /** What a session's lease reports to; one object for all of them. */
+  readonly #reports: LeaseReports = {
+    connected: (backend, dialMs) => {
+      this.#balancer.dialSucceeded(backend);
+      this.#stats.dialled(dialMs);
+    },
+    failed: (backend, error) =>
+      this.#dialFailed(backend, { kind: error.kind, message: error.reason }),
+  };
 
   #dialFailed(backend: Backend, error: { kind: FailureKind; message: string }): void {
     const { scheduler, log } = this.#deps;

@@ -5,7 +5,7 @@
  */
 
 import type { FailureKind } from "../pool/mod.ts";
-import { deadlineSignal, type Scheduler } from "../scheduler.ts";
+import type { Scheduler } from "../scheduler.ts";
 
 /** A failed dial, with the failure's class. */
 export class DialError extends Error {
@@ -45,23 +45,54 @@ export async function dialBackend(
   signal: AbortSignal,
   scheduler: Scheduler,
 ): Promise<Deno.TcpConn> {
-  using deadline = deadlineSignal(scheduler, timeoutMs, signal);
+  const abort = new AbortController();
+  const onAbort = () => abort.abort();
+  signal.addEventListener("abort", onAbort, { once: true });
+  if (signal.aborted) abort.abort();
   try {
-    const conn = await dialer({
-      hostname: address.hostname,
-      port: address.port,
-      signal: deadline.signal,
-    });
+    return await dialAborting(dialer, address, timeoutMs, abort, scheduler);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+}
+
+/**
+ * `dialBackend` whose deadline aborts the caller's own controller rather
+ * than a second one linked to it: a controller and an abort listener fewer
+ * per dial, on the path of every new connection. After a `timeout` the
+ * controller is aborted, so the caller needs a new one to dial again.
+ *
+ * @throws {DialError} classified: refused, timeout, unreachable, reset or error
+ */
+export async function dialAborting(
+  dialer: Dialer,
+  address: { readonly key: string; readonly hostname: string; readonly port: number },
+  timeoutMs: number,
+  abort: AbortController,
+  scheduler: Scheduler,
+): Promise<Deno.TcpConn> {
+  const { signal } = abort;
+  let timedOut = false;
+  const cancel = scheduler.after(timeoutMs, () => {
+    // Aborted from outside first: that is the reason, not the deadline.
+    if (signal.aborted) return;
+    timedOut = true;
+    abort.abort();
+  });
+  try {
+    const conn = await dialer({ hostname: address.hostname, port: address.port, signal });
     conn.setNoDelay(true);
     return conn;
   } catch (error) {
-    if (signal.aborted) throw error;
-    if (deadline.timedOut()) {
+    if (timedOut) {
       throw new DialError("timeout", address.key, `no answer within ${timeoutMs}ms`, {
         cause: error,
       });
     }
+    if (signal.aborted) throw error;
     throw classify(address.key, error);
+  } finally {
+    cancel();
   }
 }
 

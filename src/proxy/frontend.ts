@@ -18,7 +18,7 @@ import type { BackendSpec } from "../pool/mod.ts";
 import { protocolWiring } from "./protocol_wiring.ts";
 import type { ProtocolFactory } from "./session_protocol.ts";
 import type { EndReason } from "./end_reason.ts";
-import { Session } from "./session.ts";
+import { Session, type SessionDeps } from "./session.ts";
 import { SessionRegistry } from "./session_registry.ts";
 import type { FrontendSnapshot } from "./snapshot.ts";
 
@@ -49,6 +49,7 @@ export class RunningFrontend implements AsyncDisposable {
   readonly #cancelKeys = new Map<string, BackendSpec>();
   /** Undefined for tcp. */
   #protocol: ProtocolFactory | undefined;
+  #sessionDepsNow: SessionDeps;
   #nextSessionId = 1;
 
   private constructor(config: Frontend, deps: FrontendDeps, listener: Deno.TcpListener) {
@@ -58,6 +59,7 @@ export class RunningFrontend implements AsyncDisposable {
     this.#sessions = new SessionRegistry({ ...deps, stats: this.#stats });
     this.#sessions.configure(config.name, config.idleDurationMs);
     this.#upkeep = new BackendUpkeep(config, deps, this.#sessions, this.#stats);
+    this.#sessionDepsNow = this.#sessionDeps(config);
     const bound = listener.addr as Deno.NetAddr;
     this.address = formatHostPort(bound.hostname, bound.port);
     this.#acceptLoop = this.#accept();
@@ -101,6 +103,7 @@ export class RunningFrontend implements AsyncDisposable {
    */
   async update(config: Frontend): Promise<void> {
     this.#config = config;
+    this.#sessionDepsNow = this.#sessionDeps(config);
     this.#sessions.configure(config.name, config.idleDurationMs);
     await this.#useProtocol(config);
     await this.#upkeep.update(config);
@@ -179,19 +182,27 @@ export class RunningFrontend implements AsyncDisposable {
   }
 
   #startSession(client: Deno.TcpConn): void {
-    const { scheduler, dialer, buffers, log } = this.#deps;
     const id = this.#nextSessionId++;
-    const session = new Session(id, client, scheduler.now(), this.#protocol?.session(id));
-    const config = this.#config;
-    this.#sessions.track(session, (s) =>
-      s.run({
-        frontendName: config.name,
-        leases: this.#upkeep,
-        dialer,
-        buffers,
-        scheduler,
-        log,
-        queueTimeoutMs: config.queueTimeoutMs,
-      }));
+    const now = this.#deps.scheduler.now();
+    const session = new Session(id, client, now, this.#protocol?.session(id));
+    this.#sessions.track(session, this.#runSession);
   }
+
+  /** What every session of this config shares: made once per config, not per session. */
+  #sessionDeps(config: Frontend): SessionDeps {
+    const { scheduler, dialer, buffers, log } = this.#deps;
+    return {
+      frontendName: config.name,
+      leases: this.#upkeep,
+      dialer,
+      buffers,
+      scheduler,
+      log,
+      queueTimeoutMs: config.queueTimeoutMs,
+    };
+  }
+
+  readonly #runSession = (session: Session, ended: () => void): void => {
+    session.start(this.#sessionDepsNow, ended);
+  };
 }

@@ -10,7 +10,7 @@ import type { Logger } from "../log/mod.ts";
 import type { BackendSpec } from "../pool/mod.ts";
 import type { Scheduler } from "../scheduler.ts";
 import type { BufferPool } from "./buffer_pool.ts";
-import { dialBackend, type Dialer, DialError } from "./dial.ts";
+import { dialAborting, type Dialer, DialError } from "./dial.ts";
 import { pump, type PumpEnd, type PumpStats } from "./pump.ts";
 import type { LeaseSource, SessionLease } from "./session_lease.ts";
 import type { SessionProtocol } from "./session_protocol.ts";
@@ -44,7 +44,7 @@ export class Session {
   #endReason: EndReason | undefined;
   // Only needed while leasing and dialling; dropped once connected, since
   // idle sessions are most of a sidecar's memory.
-  #abort: AbortController | undefined = new AbortController();
+  #abort: AbortController | undefined;
 
   constructor(id: number, client: Deno.TcpConn, startedAt: number, protocol?: SessionProtocol) {
     this.id = id;
@@ -63,9 +63,26 @@ export class Session {
     return this.#endReason;
   }
 
-  /** Aborts when the session is closed from outside. */
+  /** Aborts when the session is closed from outside (or a dial's deadline passes). */
   get signal(): AbortSignal {
-    return (this.#abort ??= new AbortController()).signal;
+    return this.#controller.signal;
+  }
+
+  /**
+   * The controller of the leasing and dialling phase. A dial's deadline
+   * aborts it, so after a timeout a fresh one is made for the next try;
+   * one made after a close is aborted at once.
+   */
+  get #controller(): AbortController {
+    if (this.#abort === undefined || (this.#abort.signal.aborted && !this.#closed)) {
+      this.#abort = new AbortController();
+      if (this.#closed) this.#abort.abort();
+    }
+    return this.#abort;
+  }
+
+  get #closed(): boolean {
+    return this.#endReason !== undefined;
   }
 
   /** Whether it has a backend connection (it is past dialling). */
@@ -95,33 +112,39 @@ export class Session {
     if (this.#server !== undefined) closeQuietly(this.#server);
   }
 
-  /** Runs the session to its end and releases everything it held. */
-  async run(deps: SessionDeps): Promise<void> {
+  /**
+   * Runs the session to its end, releases everything it held, then calls
+   * `onEnd` once. Once connected it keeps no suspended async function or
+   * promise of its own (each direction's end is a callback): idle sessions
+   * are most of a sidecar's memory, and whatever a session awaits is held
+   * for as long as the connection lasts.
+   */
+  start(deps: SessionDeps, onEnd: () => void): void {
+    void this.#open(deps, onEnd);
+  }
+
+  async #open(deps: SessionDeps, onEnd: () => void): Promise<void> {
+    let connected = false;
     try {
       if (await this.#protocol?.open(this.client) === "done") {
         this.#endReason ??= "client close";
-        return;
+      } else {
+        connected = await this.#connect(deps);
+        if (!connected) this.#endReason ??= "no backend";
       }
-      const connected = await this.#connect(deps);
-      if (!connected) {
-        this.#endReason ??= "no backend";
-        return;
-      }
-      this.#abort = undefined;
-      if (this.#endReason !== undefined) return;
-      await this.#copy(deps);
     } catch (error) {
-      // Closed from outside (shutdown, drain) while dialling: not a failure.
-      if (this.#endReason === undefined) {
-        this.#endReason = "error";
-        deps.log.warn("session failed", { session: this.id, error: (error as Error).message });
-      }
-    } finally {
-      this.#closeNow(this.#endReason ?? "error");
-      this.#protocol?.ended();
-      this.#lease?.release(this.up.bytes, this.down.bytes);
-      this.#logEnd(deps);
+      this.#failed(deps, error);
     }
+    this.#abort = undefined;
+    if (connected && this.#endReason === undefined) this.#copy(deps, onEnd);
+    else this.#finish(deps, onEnd);
+  }
+
+  /** Something threw: unless the session was closed from outside (shutdown, drain), it failed. */
+  #failed(deps: SessionDeps, error: unknown): void {
+    if (this.#endReason !== undefined) return;
+    this.#endReason = "error";
+    deps.log.warn("session failed", { session: this.id, error: (error as Error).message });
   }
 
   async #connect(deps: SessionDeps): Promise<boolean> {
@@ -133,16 +156,16 @@ export class Session {
       const spec = lease.backend;
       try {
         const dialStarted = scheduler.now();
-        const tcp = await dialBackend(
+        const tcp = await dialAborting(
           deps.dialer,
           spec,
           spec.dialTimeoutMs,
-          this.signal,
+          this.#controller,
           scheduler,
         );
         this.#server = tcp;
         const dialMs = scheduler.now() - dialStarted;
-        if (this.#protocol !== undefined && !this.signal.aborted) {
+        if (this.#protocol !== undefined && !this.#closed) {
           // The protocol's handshake; a refusal is a failed dial: next pick, same client.
           const started = await this.#protocol.start(tcp, spec);
           if (started instanceof DialError) {
@@ -151,7 +174,7 @@ export class Session {
           }
           this.#server = started;
         }
-        if (this.signal.aborted) return false;
+        if (this.#closed) return false;
         lease.connected(dialMs);
         return true;
       } catch (error) {
@@ -165,25 +188,51 @@ export class Session {
     return false;
   }
 
-  async #copy(deps: SessionDeps): Promise<void> {
+  #copy(deps: SessionDeps, onEnd: () => void): void {
     const server = this.#server as Deno.Conn;
-    this.client.setNoDelay(true);
+    try {
+      this.client.setNoDelay(true);
+    } catch {
+      // The client is already gone: the first read says so.
+    }
     let firstEnd: "client" | "backend" | undefined;
-    const direction = (side: "client" | "backend") => (end: PumpEnd) => {
+    const direction = (side: "client" | "backend", end: PumpEnd) => {
       firstEnd ??= side;
       if (end === "error") this.close("error");
     };
+    const finish = () => {
+      this.#endReason ??= firstEnd === "backend" ? "backend close" : "client close";
+      this.#finish(deps, onEnd);
+    };
     if (this.#protocol !== undefined) {
       const io = { buffers: deps.buffers, up: this.up, down: this.down };
-      await this.#protocol.copy(this.client, server, io, (side, end) => direction(side)(end));
-      this.#endReason ??= firstEnd === "backend" ? "backend close" : "client close";
+      this.#protocol.copy(this.client, server, io, direction).then(finish, (error) => {
+        this.#failed(deps, error);
+        this.#finish(deps, onEnd);
+      });
       return;
     }
-    await Promise.all([
-      pump(this.client, server, deps.buffers, this.up).then(direction("client")),
-      pump(server, this.client, deps.buffers, this.down).then(direction("backend")),
-    ]);
-    this.#endReason ??= firstEnd === "backend" ? "backend close" : "client close";
+    let open = 2;
+    const ended = (side: "client" | "backend") => (end: PumpEnd) => {
+      direction(side, end);
+      if (--open === 0) finish();
+    };
+    const up = ended("client");
+    const down = ended("backend");
+    pump(this.client, server, deps.buffers, this.up).then(up, () => up("error"));
+    pump(server, this.client, deps.buffers, this.down).then(down, () => down("error"));
+  }
+
+  /** Closes both sockets, gives the lease back, logs the end, and tells the registry. */
+  #finish(deps: SessionDeps, onEnd: () => void): void {
+    try {
+      this.#closeNow(this.#endReason ?? "error");
+      this.#protocol?.ended();
+      this.#lease?.release(this.up.bytes, this.down.bytes);
+      this.#logEnd(deps);
+    } finally {
+      onEnd();
+    }
   }
 
   #logEnd(deps: SessionDeps): void {

@@ -27,7 +27,8 @@ export interface RegistryDeps {
 export class SessionRegistry implements Disposable {
   readonly #deps: RegistryDeps;
   readonly #sessions = new Map<number, Session>();
-  readonly #running = new Set<Promise<void>>();
+  /** Who waits for the last session to end (`done`). */
+  #emptied: Array<() => void> = [];
   readonly #closing = new Set<number>();
   readonly #idle = new IdleTracker<Session>();
   readonly #timers: TimerGroup;
@@ -51,18 +52,15 @@ export class SessionRegistry implements Disposable {
     this.#stopSweep = this.#timers.every(sweepIntervalMs(idleMs), () => this.#closeIdle(idleMs));
   }
 
-  /** Tracks `session` while `run` runs it; counts its end. */
-  track(session: Session, run: (session: Session) => Promise<void>): void {
+  /**
+   * Tracks `session` from now until `start` (which runs it) calls `ended`;
+   * counts its end. A callback rather than a promise per session, since a
+   * session's promise would be held for as long as it is open.
+   */
+  track(session: Session, start: (session: Session, ended: () => void) => void): void {
     this.#sessions.set(session.id, session);
     this.#deps.stats.accepted();
-    const running = run(session).finally(() => {
-      this.#sessions.delete(session.id);
-      this.#closing.delete(session.id);
-      this.#running.delete(running);
-      const durationMs = this.#deps.scheduler.now() - session.startedAt;
-      this.#deps.stats.ended(session.endReason ?? "error", durationMs);
-    });
-    this.#running.add(running);
+    start(session, () => this.#ended(session));
   }
 
   /** Connected sessions not already closing, as maintenance sees them. */
@@ -103,7 +101,9 @@ export class SessionRegistry implements Disposable {
 
   /** Resolves when every session has ended. */
   async done(): Promise<void> {
-    while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
+    while (this.#sessions.size > 0) {
+      await new Promise<void>((resolve) => this.#emptied.push(resolve));
+    }
   }
 
   /** Bytes moved so far by live sessions, per backend address. */
@@ -123,6 +123,17 @@ export class SessionRegistry implements Disposable {
   /** Stops the sweep and pending closes; sessions are left to `closeAll`. */
   [Symbol.dispose](): void {
     this.#timers[Symbol.dispose]();
+  }
+
+  #ended(session: Session): void {
+    if (!this.#sessions.delete(session.id)) return;
+    this.#closing.delete(session.id);
+    const durationMs = this.#deps.scheduler.now() - session.startedAt;
+    this.#deps.stats.ended(session.endReason ?? "error", durationMs);
+    if (this.#sessions.size > 0) return;
+    const waiting = this.#emptied;
+    this.#emptied = [];
+    for (const resolve of waiting) resolve();
   }
 
   #closeIdle(idleMs: number): void {
