@@ -21,10 +21,7 @@ function fakeClient(): Deno.TcpConn & { closed: boolean } {
 function trackIdle(registry: SessionRegistry, id: number, now: number) {
   const client = fakeClient();
   const session = new Session(id, client, now);
-  registry.track(
-    session,
-    (s) => new Promise<void>((resolve) => s.signal.addEventListener("abort", () => resolve())),
-  );
+  registry.track(session, (s, ended) => s.signal.addEventListener("abort", () => ended()));
   return { session, client };
 }
 
