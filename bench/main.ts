@@ -27,6 +27,7 @@ import { startPostgres } from "./tools/postgres.ts";
 import { SIDECAR_MAIN, startSidecar } from "./tools/sidecar.ts";
 import { measureIdleMemory, type ProcessFactory } from "./workloads/idle_memory.ts";
 import { pgbenchSelect } from "./workloads/pgbench.ts";
+import { measureProtocolCost, protocolCostText, writeProtocolCost } from "./protocol_cost.ts";
 import { measureRates } from "./workloads/rates.ts";
 import { roundTrips } from "./workloads/round_trips.ts";
 import { stream } from "./workloads/stream.ts";
@@ -259,6 +260,16 @@ async function run(command: RunCommand, children: Children, dir: string): Promis
     }`,
   );
   console.log(footer);
+  if (workloads.includes("pgbench-8")) {
+    // What protocol: postgres costs against tcp, on the same pgbench -S (issue 14).
+    const cost = await measureProtocolCost(postgresBin(commands), {
+      clients: 8,
+      seconds: command.sizes.pgbenchSeconds,
+      runs: command.sizes.shortReps,
+    });
+    console.log(protocolCostText(cost));
+    await writeProtocolCost(command.outFile.replace(/\.json$/, "-protocol.json"), cost);
+  }
   await writeResults(command, {
     startedAt,
     seconds,

@@ -70,23 +70,28 @@ export function scanNanosPerTransaction(transactions = 200_000, repetitions = 7)
   return best;
 }
 
-async function main(args: string[]): Promise<number> {
-  const flags = parseArgs({
-    args,
-    options: {
-      runs: { type: "string", default: "5" },
-      seconds: { type: "string", default: "5" },
-      clients: { type: "string", default: "8" },
-    },
-  }).values;
-  const runs = Number(flags.runs);
-  const seconds = Number(flags.seconds);
-  const clients = Number(flags.clients);
-  const binDir = postgresBinDir();
-  if (binDir === undefined) {
-    console.log("skipped: PostgreSQL is not installed (bash bench/install.sh)");
-    return 0;
-  }
+/** What `measureProtocolCost` measured. */
+export interface ProtocolCost {
+  readonly clients: number;
+  readonly seconds: number;
+  readonly runs: number;
+  readonly samples: { readonly tcp: number[]; readonly postgres: number[] };
+  readonly cpu: { readonly tcp: number[]; readonly postgres: number[] };
+  readonly tps: { readonly tcp: number; readonly postgres: number };
+  readonly cpuPerTx: { readonly tcp: number; readonly postgres: number };
+  /** 1 − postgres tps ÷ tcp tps. */
+  readonly cost: number;
+  readonly scanNs: number;
+}
+
+/**
+ * Runs `pgbench -S` `runs` times through each of two sidecar frontends on
+ * one cluster (`protocol: tcp` and `protocol: postgres`), alternating.
+ */
+export async function measureProtocolCost(
+  binDir: string,
+  { clients, seconds, runs }: { clients: number; seconds: number; runs: number },
+): Promise<ProtocolCost> {
   const dir = await Deno.makeTempDir({ prefix: "iaido-bench-protocol-" });
   try {
     await using children = new Children();
@@ -109,36 +114,60 @@ async function main(args: string[]): Promise<number> {
         const after = await readCpuSeconds(sidecar.child.pid);
         samples[variant].push(result.tps);
         cpu[variant].push(((after - before) / result.transactions) * 1e6);
-        console.log(`run ${run + 1} ${variant}: ${result.tps.toFixed(0)} tps`);
       }
     }
     const tps = { tcp: median(samples.tcp), postgres: median(samples.postgres) };
     const cpuPerTx = { tcp: median(cpu.tcp), postgres: median(cpu.postgres) };
     const cost = 1 - tps.postgres / tps.tcp;
     const scanNs = scanNanosPerTransaction();
-    console.log(
-      `pgbench -S -c ${clients} -j 1 -T ${seconds}, ${runs} runs each (medians):\n` +
-        `  protocol tcp:      ${tps.tcp.toFixed(0)} tps, ${cpuPerTx.tcp.toFixed(1)} CPU-µs/txn\n` +
-        `  protocol postgres: ${tps.postgres.toFixed(0)} tps, ${
-          cpuPerTx.postgres.toFixed(1)
-        } CPU-µs/txn\n` +
-        `  cost: ${(cost * 100).toFixed(1)} % of tps (goal: under 5 %)\n` +
-        `  framing scan alone: ${scanNs.toFixed(0)} ns per transaction ` +
-        `(${(scanNs / 10 / cpuPerTx.tcp).toFixed(2)} % of the tcp sidecar's CPU per transaction)`,
-    );
-    await Deno.mkdir("out", { recursive: true });
-    await Deno.writeTextFile(
-      "out/bench-protocol.json",
-      JSON.stringify(
-        { clients, seconds, runs, samples, cpu, tps, cpuPerTx, cost, scanNs },
-        null,
-        2,
-      ),
-    );
-    return 0;
+    return { clients, seconds, runs, samples, cpu, tps, cpuPerTx, cost, scanNs };
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
+}
+
+/** The measurement in a few lines. */
+export function protocolCostText(result: ProtocolCost): string {
+  const { clients, seconds, runs, tps, cpuPerTx, cost, scanNs } = result;
+  return `protocol postgres vs tcp, pgbench -S -c ${clients} -j 1 -T ${seconds}, ` +
+    `${runs} runs each (medians):\n` +
+    `  protocol tcp:      ${tps.tcp.toFixed(0)} tps, ${cpuPerTx.tcp.toFixed(1)} CPU-µs/txn\n` +
+    `  protocol postgres: ${tps.postgres.toFixed(0)} tps, ${
+      cpuPerTx.postgres.toFixed(1)
+    } CPU-µs/txn\n` +
+    `  cost: ${(cost * 100).toFixed(1)} % of tps (goal: under 5 %)\n` +
+    `  framing scan alone: ${scanNs.toFixed(0)} ns of CPU per transaction ` +
+    `(${(scanNs / 10 / cpuPerTx.tcp).toFixed(2)} % of the tcp sidecar's CPU per transaction)`;
+}
+
+/** Writes the measurement as JSON. */
+export async function writeProtocolCost(file: string, result: ProtocolCost): Promise<void> {
+  await Deno.mkdir(file.slice(0, file.lastIndexOf("/")) || ".", { recursive: true });
+  await Deno.writeTextFile(file, JSON.stringify(result, null, 2));
+}
+
+async function main(args: string[]): Promise<number> {
+  const flags = parseArgs({
+    args,
+    options: {
+      runs: { type: "string", default: "5" },
+      seconds: { type: "string", default: "5" },
+      clients: { type: "string", default: "8" },
+    },
+  }).values;
+  const binDir = postgresBinDir();
+  if (binDir === undefined) {
+    console.log("skipped: PostgreSQL is not installed (bash bench/install.sh)");
+    return 0;
+  }
+  const result = await measureProtocolCost(binDir, {
+    clients: Number(flags.clients),
+    seconds: Number(flags.seconds),
+    runs: Number(flags.runs),
+  });
+  console.log(protocolCostText(result));
+  await writeProtocolCost("out/bench-protocol.json", result);
+  return 0;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));
