@@ -22,7 +22,7 @@ import { type Scheduler, TimerGroup } from "../scheduler.ts";
 import { Admission } from "./admission.ts";
 import type { Dialer } from "./dial.ts";
 import type { FrontendStats } from "./frontend_stats.ts";
-import { probeBackend } from "./probe.ts";
+import { LOCAL_RETRY_MS, probeBackend } from "./probe.ts";
 import type { ProtocolProbe } from "./protocol_probe.ts";
 import type { LeaseSource, SessionLease } from "./session_lease.ts";
 import { type LeaseReports, UpkeepLease } from "./upkeep_lease.ts";
@@ -248,7 +248,8 @@ export class BackendUpkeep implements LeaseSource, Disposable {
     await Promise.all(backends.map((backend) => this.#probe(backend, "health")));
   }
 
-  async #probe(backend: Backend, purpose: ProbePurpose): Promise<void> {
+  /** Probes `backend`; false when this process could not (e.g. out of descriptors). */
+  async #probe(backend: Backend, purpose: ProbePurpose): Promise<boolean> {
     const check = this.#balancer.tierOf(backend)?.healthCheck;
     const options = check === undefined
       ? { timeoutMs: backend.spec.dialTimeoutMs, send: "", expect: "" }
@@ -258,7 +259,7 @@ export class BackendUpkeep implements LeaseSource, Disposable {
     const result = purpose === "latency" || this.#protocolProbe === undefined
       ? await probeBackend(dialer, backend.spec, options, scheduler, signal)
       : await this.#protocolProbe(backend.spec, options.timeoutMs, signal);
-    if (signal.aborted) return;
+    if (signal.aborted || result === undefined) return result !== undefined;
     // The server itself said no (shutting down, not a primary): out now, not after `fall` checks.
     if (!result.ok && result.kind === "refused" && purpose === "health") {
       if (backend.isEligible(scheduler.now())) this.#dialFailed(backend, result);
@@ -269,19 +270,20 @@ export class BackendUpkeep implements LeaseSource, Disposable {
       this.#admission.wakeAll();
     }
     if (!wasDisabled && backend.isDisabledAt(scheduler.now())) this.#planRecovery(backend);
+    return true;
   }
 
-  /** Probes a disabled backend as soon as its disable time is up, until it recovers. */
-  #planRecovery(backend: Backend): void {
+  /** Probes a disabled backend once its disable time is up (or after `notBeforeMs`), until it recovers. */
+  #planRecovery(backend: Backend, notBeforeMs = 0): void {
     this.#recovery.get(backend.key)?.();
-    const waitMs = backend.disabledUntil - this.#deps.scheduler.now();
+    const waitMs = Math.max(notBeforeMs, backend.disabledUntil - this.#deps.scheduler.now());
     this.#recovery.set(
       backend.key,
       this.#timers.after(waitMs, async () => {
         this.#recovery.delete(backend.key);
         if (!backend.recovering || this.#balancer.get(backend.key) !== backend) return;
-        await this.#probe(backend, "recovery");
-        if (backend.recovering) this.#planRecovery(backend);
+        const probed = await this.#probe(backend, "recovery");
+        if (backend.recovering) this.#planRecovery(backend, probed ? 0 : LOCAL_RETRY_MS);
       }),
     );
   }

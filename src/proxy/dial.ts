@@ -1,9 +1,11 @@
 /**
  * Dialling a backend with a deadline, and classifying why a dial failed so
- * the backend can be disabled for the right reason.
+ * the backend can be disabled for the right reason — or not at all, when
+ * the failure was this process's own (out of descriptors, no permission).
  * @module
  */
 
+import { isLocalError } from "../net/mod.ts";
 import type { FailureKind } from "../pool/mod.ts";
 import type { Scheduler } from "../scheduler.ts";
 
@@ -23,6 +25,24 @@ export class DialError extends Error {
   }
 }
 
+/**
+ * A dial that failed for a reason of this process or machine (EMFILE,
+ * ENOBUFS, a denied permission): it says nothing about the backend, which
+ * must not be disabled for it.
+ */
+export class LocalDialError extends Error {
+  readonly address: string;
+  /** What went wrong: "too many open files". */
+  readonly reason: string;
+
+  constructor(address: string, reason: string, options?: ErrorOptions) {
+    super(`dial ${address}: ${reason} (a local failure, not the backend's)`, options);
+    this.name = "LocalDialError";
+    this.address = address;
+    this.reason = reason;
+  }
+}
+
 /** Opens a TCP connection. The default is `Deno.connect`; tests may inject one. */
 export type Dialer = (
   options: { hostname: string; port: number; signal: AbortSignal },
@@ -37,6 +57,7 @@ export const denoDialer: Dialer = ({ hostname, port, signal }) =>
  * aborts. Sets TCP_NODELAY on the new socket.
  *
  * @throws {DialError} classified: refused, timeout, unreachable, reset or error
+ * @throws {LocalDialError} when the failure is this process's, not the backend's
  */
 export async function dialBackend(
   dialer: Dialer,
@@ -63,6 +84,7 @@ export async function dialBackend(
  * controller is aborted, so the caller needs a new one to dial again.
  *
  * @throws {DialError} classified: refused, timeout, unreachable, reset or error
+ * @throws {LocalDialError} when the failure is this process's, not the backend's
  */
 export async function dialAborting(
   dialer: Dialer,
@@ -96,9 +118,11 @@ export async function dialAborting(
   }
 }
 
-function classify(address: string, error: unknown): DialError {
+function classify(address: string, error: unknown): DialError | LocalDialError {
   // "Connection refused (os error 111)" → "connection refused"
-  const message = ((error as Error)?.message ?? String(error)).replace(/ \(os error \d+\)$/, "");
+  const text = ((error as Error)?.message ?? String(error)).replace(/ \(os error \d+\)$/, "");
+  const message = text.charAt(0).toLowerCase() + text.slice(1);
+  if (isLocalError(error)) return new LocalDialError(address, message, { cause: error });
   const kind: FailureKind = error instanceof Deno.errors.ConnectionRefused
     ? "refused"
     : error instanceof Deno.errors.TimedOut
@@ -108,7 +132,5 @@ function classify(address: string, error: unknown): DialError {
     : /unreachable|EHOSTUNREACH|ENETUNREACH/i.test(message)
     ? "unreachable"
     : "error";
-  return new DialError(kind, address, message.charAt(0).toLowerCase() + message.slice(1), {
-    cause: error,
-  });
+  return new DialError(kind, address, message, { cause: error });
 }

@@ -13,4 +13,6 @@ export type EndReason =
   | "failback"
   | "shutdown"
   | "error"
-  | "no backend";
+  | "no backend"
+  /** This process could not dial (out of descriptors, no permission); no backend is blamed. */
+  | "local error";

@@ -6,7 +6,7 @@
  */
 
 export { BufferPool, type BufferPoolOptions } from "./buffer_pool.ts";
-export { denoDialer, type Dialer, DialError } from "./dial.ts";
+export { denoDialer, type Dialer, DialError, LocalDialError } from "./dial.ts";
 export { type FrontendDeps, RunningFrontend } from "./frontend.ts";
 export type { FrontendStatsSnapshot } from "./frontend_stats.ts";
 export { ListenError } from "./listen_error.ts";

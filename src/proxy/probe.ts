@@ -8,7 +8,10 @@
 import type { ProbeResult } from "../balancer/mod.ts";
 import type { BackendSpec } from "../pool/mod.ts";
 import { deadlineSignal, type Scheduler } from "../scheduler.ts";
-import { dialBackend, type Dialer, DialError } from "./dial.ts";
+import { dialBackend, type Dialer, DialError, LocalDialError } from "./dial.ts";
+
+/** How soon a probe this process could not make (e.g. out of descriptors) is tried again. */
+export const LOCAL_RETRY_MS = 1000;
 
 /** What a probe does after connecting. */
 export interface ProbeOptions {
@@ -19,14 +22,18 @@ export interface ProbeOptions {
   readonly expect: string;
 }
 
-/** Probes `spec`; never throws. */
+/**
+ * Probes `spec`; never throws. Undefined when the probe could not be made
+ * for a local reason (out of descriptors, no permission): that says
+ * nothing about the backend.
+ */
 export async function probeBackend(
   dialer: Dialer,
   spec: BackendSpec,
   options: ProbeOptions,
   scheduler: Scheduler,
   signal: AbortSignal,
-): Promise<ProbeResult> {
+): Promise<ProbeResult | undefined> {
   const started = scheduler.now();
   using deadline = deadlineSignal(scheduler, options.timeoutMs, signal);
   let conn: Deno.TcpConn | undefined;
@@ -36,6 +43,7 @@ export async function probeBackend(
     if (options.expect !== "") await readUntil(conn, options.expect, deadline.signal);
     return { ok: true, latencyMs: scheduler.now() - started };
   } catch (error) {
+    if (error instanceof LocalDialError) return undefined;
     if (error instanceof DialError) return { ok: false, kind: error.kind, message: error.reason };
     if (deadline.timedOut() && !signal.aborted) {
       return {

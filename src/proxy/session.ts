@@ -10,7 +10,7 @@ import type { Logger } from "../log/mod.ts";
 import type { BackendSpec } from "../pool/mod.ts";
 import type { Scheduler } from "../scheduler.ts";
 import type { BufferPool } from "./buffer_pool.ts";
-import { dialAborting, type Dialer, DialError } from "./dial.ts";
+import { dialAborting, type Dialer, DialError, LocalDialError } from "./dial.ts";
 import { pump, type PumpEnd, type PumpStats } from "./pump.ts";
 import type { LeaseSource, SessionLease } from "./session_lease.ts";
 import type { SessionProtocol } from "./session_protocol.ts";
@@ -178,6 +178,11 @@ export class Session {
         lease.connected(dialMs);
         return true;
       } catch (error) {
+        // The lease goes back in run()'s finally; the backend keeps its standing.
+        if (error instanceof LocalDialError) {
+          this.#endReason ??= "local error";
+          return false;
+        }
         if (!(error instanceof DialError)) throw error;
         lease.failed(error);
         this.#lease = undefined;
