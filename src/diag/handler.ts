@@ -92,15 +92,8 @@ function secured(handler: (request: Request) => Response): (request: Request) =>
 }
 
 function readiness(status: Status): Response {
-  const notReady = status.frontends.filter((frontend) => !frontend.ready);
-  if (notReady.length === 0) return text("ready\n");
-  const reasons = notReady.map((frontend) => {
-    const why = frontend.tiers.flatMap((tier) =>
-      tier.backends.map((b) => `${b.address} ${b.reason}`)
-    );
-    return `${frontend.name}: no eligible backend (${why.join("; ") || "no backends resolved"})`;
-  });
-  return text(`not ready: ${reasons.join("; ")}\n`, 503);
+  if (status.notReady.length === 0) return text("ready\n");
+  return text(`not ready: ${status.notReady.join("; ")}\n`, 503);
 }
 
 function text(body: string, status = 200): Response {

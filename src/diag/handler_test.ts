@@ -128,7 +128,7 @@ Deno.test("the health handler answers the two probes and nothing else", async ()
 });
 
 const emptySource: DiagSource = {
-  status: () => ({ frontends: [] }) as unknown as Status,
+  status: () => ({ frontends: [], notReady: [] }) as unknown as Status,
   metrics: () => "",
   configz: () => ({ config: {}, defaults: [] }),
   configzYaml: () => "",

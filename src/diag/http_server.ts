@@ -79,6 +79,11 @@ export class HttpServer implements AsyncDisposable {
     return this.#loop.stall;
   }
 
+  /** Connections open now. */
+  get open(): number {
+    return this.#conns.size;
+  }
+
   /** Connections closed at once because `maxConnections` were open. */
   get refused(): number {
     return this.#refused;

@@ -1,7 +1,8 @@
 /**
  * The sidecar's `/metrics`: per frontend and backend sessions, bytes, dial
  * failures by class, health and tier; drain and failback closes; reloads
- * and config generation; dial-latency and session-duration histograms.
+ * and config generation; dial-latency and session-duration histograms;
+ * readiness, accepting, shed clients and file descriptors in use.
  * @module
  */
 
@@ -30,8 +31,35 @@ export function renderMetrics(status: Status, frontends: readonly FrontendSnapsh
     { result: "failure" },
     status.reload.failures,
   );
+  out.gauge(
+    "iaido_ready",
+    "1 while /readyz answers ready.",
+    {},
+    status.notReady.length === 0 ? 1 : 0,
+  );
+  out.gauge(
+    "iaido_fd_sockets_in_use",
+    "Descriptors the sidecar's sockets hold (two per session, plus diagnostics).",
+    {},
+    status.fds.inUse,
+  );
+  if (status.fds.limit !== null) {
+    out.gauge("iaido_fd_limit", "The soft file descriptor limit.", {}, status.fds.limit);
+  }
   for (const frontend of status.frontends) {
     const f = { frontend: frontend.name };
+    out.gauge(
+      "iaido_frontend_accepting",
+      "1 while the listener accepts; 0 while accepts fail (e.g. out of descriptors).",
+      f,
+      frontend.accepting ? 1 : 0,
+    );
+    out.counter(
+      "iaido_frontend_clients_shed_total",
+      "Clients closed at once because the process was near its descriptor limit.",
+      f,
+      frontend.clientsShed,
+    );
     out.gauge("iaido_frontend_sessions_active", "Sessions open now.", f, frontend.activeSessions);
     out.gauge(
       "iaido_frontend_clients_waiting",

@@ -107,6 +107,11 @@ export class DiagEndpoint implements AsyncDisposable {
     return this.#health.server?.address;
   }
 
+  /** Connections both servers hold now. */
+  get openConnections(): number {
+    return (this.#diag.server?.open ?? 0) + (this.#health.server?.open ?? 0);
+  }
+
   /** Listeners that cannot accept now (e.g. out of descriptors), for readiness. */
   stalls(): DiagStall[] {
     const out: DiagStall[] = [];

@@ -8,11 +8,12 @@
 import type { DecisionLog } from "../balancer/mod.ts";
 import type { Clock } from "../clock.ts";
 import { type Config, toInputForm } from "../config/mod.ts";
+import type { FdView } from "../net/mod.ts";
 import type { FrontendSnapshot } from "../proxy/mod.ts";
 import { configYaml, defaultedPaths } from "./configz.ts";
 import type { DiagSource } from "./handler.ts";
 import { renderMetrics } from "./metrics.ts";
-import { buildStatus, type ReloadView } from "./status.ts";
+import { buildStatus, type ListenerStall, type ReloadView } from "./status.ts";
 
 /** The running sidecar, as diagnostics read it. */
 export interface RunningView {
@@ -33,19 +34,25 @@ export interface DiagParts {
   readonly reloadStatus: () => ReloadView | undefined;
   /** The running config as the user wrote it. */
   readonly configInput: () => unknown;
+  /** File descriptor headroom at `now`. */
+  readonly fds: (now: number) => FdView;
+  /** Diagnostics listeners that cannot accept now. */
+  readonly listenerStalls: () => readonly ListenerStall[];
 }
 
 /** A `DiagSource` over the running sidecar. */
 export function createDiagSource(parts: DiagParts): DiagSource {
-  const status = (frontends = parts.running.snapshots()) =>
+  const status = (frontends = parts.running.snapshots(), now = parts.clock.now()) =>
     buildStatus({
       version: parts.version,
-      now: parts.clock.now(),
+      now,
       startedAt: parts.startedAt,
       generation: parts.running.generation,
       frontends,
       reload: parts.reloadStatus(),
       decisions: parts.decisions.entries(),
+      fds: parts.fds(now),
+      listenerStalls: parts.listenerStalls(),
     });
   const configz = () => ({
     config: toInputForm(parts.running.config),

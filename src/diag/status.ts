@@ -7,6 +7,8 @@
  */
 
 import type { Decision } from "../balancer/mod.ts";
+import type { FdView } from "../net/mod.ts";
+import { type ListenerStall, notReadyReasons } from "./readiness.ts";
 import type { FailureKind } from "../pool/mod.ts";
 import type { BackendSnapshot, FrontendSnapshot } from "../proxy/mod.ts";
 
@@ -76,6 +78,12 @@ export interface FrontendStatus {
   readonly endings: Readonly<Record<string, number>>;
   /** Whether some backend can take a new session now. */
   readonly ready: boolean;
+  /** Whether its listener accepts; false while accepts fail (e.g. out of descriptors). */
+  readonly accepting: boolean;
+  /** Why accepting fails, while it does. */
+  readonly acceptError: string | null;
+  /** Clients closed at once near the descriptor limit. */
+  readonly clientsShed: number;
   /** Names that fail to resolve (DNS), and whether their last good answer is still used. */
   readonly unresolvedNames: readonly {
     readonly name: string;
@@ -103,8 +111,20 @@ export interface Status {
     } | null;
   };
   readonly frontends: readonly FrontendStatus[];
+  /** File descriptor headroom: the limit, sockets in use, where shedding starts. */
+  readonly fds: {
+    readonly limit: number | null;
+    readonly shedAtSource: string;
+    readonly inUse: number;
+    readonly shedAt: number | null;
+    readonly atLimit: boolean;
+  };
+  /** Why `/readyz` fails, one line each; empty when ready. */
+  readonly notReady: readonly string[];
   readonly decisions: readonly (Omit<Decision, "at"> & { readonly at: string })[];
 }
+
+export type { ListenerStall };
 
 /** What the status is built from. */
 export interface StatusInput {
@@ -115,11 +135,14 @@ export interface StatusInput {
   readonly frontends: readonly FrontendSnapshot[];
   readonly reload: ReloadView | undefined;
   readonly decisions: readonly Decision[];
+  readonly fds: FdView;
+  readonly listenerStalls: readonly ListenerStall[];
 }
 
 /** Builds the status picture. */
 export function buildStatus(input: StatusInput): Status {
   const iso = (ms: number) => new Date(ms).toISOString();
+  const frontends = input.frontends.map(frontendStatus);
   return {
     version: input.version,
     now: iso(input.now),
@@ -137,7 +160,15 @@ export function buildStatus(input: StatusInput): Status {
         problems: input.reload.lastError.problems,
       },
     },
-    frontends: input.frontends.map(frontendStatus),
+    frontends,
+    fds: {
+      limit: input.fds.limit ?? null,
+      shedAtSource: input.fds.source,
+      inUse: input.fds.inUse,
+      shedAt: input.fds.shedAt ?? null,
+      atLimit: input.fds.atLimit,
+    },
+    notReady: notReadyReasons(frontends, input.fds, input.listenerStalls),
     decisions: input.decisions.map((decision) => ({ ...decision, at: iso(decision.at) })),
   };
 }
@@ -175,6 +206,9 @@ function frontendStatus(frontend: FrontendSnapshot): FrontendStatus {
     sessionsAccepted: frontend.stats.sessionsAccepted,
     endings: Object.fromEntries(frontend.stats.endings),
     ready: live.some((backend) => backend.ineligibility === undefined),
+    accepting: frontend.acceptStall === undefined,
+    acceptError: frontend.acceptStall?.reason ?? null,
+    clientsShed: frontend.stats.clientsShed,
     unresolvedNames: frontend.unresolvedNames.map((failure) => ({
       name: failure.name,
       error: failure.error,

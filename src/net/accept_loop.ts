@@ -12,7 +12,7 @@ import type { Fields, Logger } from "../log/mod.ts";
 import type { Scheduler } from "../scheduler.ts";
 import { Backoff } from "./backoff.ts";
 import { closeQuietly } from "./close_quietly.ts";
-import { errnoCode } from "./local_error.ts";
+import { errnoCode, isResourceExhaustion } from "./local_error.ts";
 
 /** Why and since when a loop cannot accept. */
 export interface AcceptStall {
@@ -34,6 +34,8 @@ export interface AcceptLoopOptions<C extends Deno.Conn> {
   readonly logFields?: Fields;
   /** Retry delays. @default 10 ms doubling to 1 s */
   readonly backoff?: Backoff;
+  /** Told of each accept that failed for lack of descriptors, buffers or memory. */
+  readonly onExhausted?: () => void;
 }
 
 /** Accepts from `listener` until it is closed, retrying with backoff after any other failure. */
@@ -92,6 +94,7 @@ export class AcceptLoop<C extends Deno.Conn = Deno.TcpConn> implements AsyncDisp
   }
 
   #failed(error: Error): number {
+    if (isResourceExhaustion(error)) this.#options.onExhausted?.();
     const delayMs = this.#backoff.next();
     const now = this.#options.scheduler.now();
     if (this.#stall === undefined) {

@@ -10,3 +10,11 @@ export { Backoff } from "./backoff.ts";
 export { closeQuietly } from "./close_quietly.ts";
 export { writeAll } from "./write_all.ts";
 export { errnoCode, isLocalError, isResourceExhaustion } from "./local_error.ts";
+export {
+  descriptorsNeeded,
+  FD_RESERVE,
+  FdHeadroom,
+  type FdLimitSource,
+  type FdView,
+} from "./fd_headroom.ts";
+export { parseOpenFilesLimit, readFdSoftLimit } from "./fd_limit.ts";

@@ -1,6 +1,8 @@
 /**
  * A running frontend: its listener and its sessions. The backends behind it
- * are the upkeep's; each accepted client becomes a session that leases one.
+ * are the upkeep's; each accepted client becomes a session that leases one,
+ * unless the process is near its descriptor limit: then it is closed at
+ * once (shed) and counted. Accepting survives EMFILE (see `AcceptLoop`).
  * @module
  */
 
@@ -8,6 +10,7 @@ import type { DecisionLog } from "../balancer/mod.ts";
 import { formatHostPort, type Frontend, parseHostPort } from "../config/mod.ts";
 import type { Resolver } from "../discovery/mod.ts";
 import type { Logger } from "../log/mod.ts";
+import { AcceptLoop, closeQuietly, isResourceExhaustion } from "../net/mod.ts";
 import type { Scheduler } from "../scheduler.ts";
 import { BackendUpkeep } from "./backend_upkeep.ts";
 import type { BufferPool } from "./buffer_pool.ts";
@@ -32,6 +35,16 @@ export interface FrontendDeps {
   readonly decisions: DecisionLog;
   /** A number in [0, 1), for smearing closes. */
   readonly rng: () => number;
+  /** The process's descriptor headroom. */
+  readonly fds: DescriptorGate;
+}
+
+/** When to shed new clients, and where a lack of descriptors is reported. */
+export interface DescriptorGate {
+  /** Whether a new client should be closed at once. */
+  shouldShed(): boolean;
+  /** An accept or dial failed for lack of descriptors at `now`. */
+  exhausted(now: number): void;
 }
 
 /** A listening frontend and its sessions. */
@@ -43,26 +56,32 @@ export class RunningFrontend implements AsyncDisposable {
   readonly #stats = new FrontendStats();
   readonly #sessions: SessionRegistry;
   readonly #upkeep: BackendUpkeep;
-  readonly #listener: Deno.TcpListener;
-  readonly #acceptLoop: Promise<void>;
+  readonly #acceptLoop: AcceptLoop;
   /** PostgreSQL cancel keys of live sessions → their backends. */
   readonly #cancelKeys = new Map<string, BackendSpec>();
   /** Undefined for tcp. */
   #protocol: ProtocolFactory | undefined;
   #sessionDepsNow: SessionDeps;
   #nextSessionId = 1;
+  /** Clients shed since shedding began; undefined while not shedding. */
+  #shedding: number | undefined;
 
   private constructor(config: Frontend, deps: FrontendDeps, listener: Deno.TcpListener) {
     this.#config = config;
     this.#deps = deps;
-    this.#listener = listener;
     this.#sessions = new SessionRegistry({ ...deps, stats: this.#stats });
     this.#sessions.configure(config.name, config.idleDurationMs);
     this.#upkeep = new BackendUpkeep(config, deps, this.#sessions, this.#stats);
     this.#sessionDepsNow = this.#sessionDeps(config);
     const bound = listener.addr as Deno.NetAddr;
     this.address = formatHostPort(bound.hostname, bound.port);
-    this.#acceptLoop = this.#accept();
+    this.#acceptLoop = new AcceptLoop(listener, {
+      onConnection: (client) => this.#admit(client),
+      scheduler: deps.scheduler,
+      log: deps.log,
+      logFields: { frontend: config.name },
+      onExhausted: () => deps.fds.exhausted(deps.scheduler.now()),
+    });
   }
 
   /**
@@ -114,6 +133,11 @@ export class RunningFrontend implements AsyncDisposable {
     return this.#upkeep.refreshDiscovery();
   }
 
+  /** Open sessions (each holds a client socket and, once dialled, a backend socket). */
+  get sessionCount(): number {
+    return this.#sessions.size;
+  }
+
   /** Everything diagnostics show, copied now. */
   snapshot(): FrontendSnapshot {
     return {
@@ -124,17 +148,13 @@ export class RunningFrontend implements AsyncDisposable {
       waitingClients: this.#upkeep.waiting,
       stats: this.#stats.snapshot(),
       liveBytes: this.#sessions.liveBytes(),
+      acceptStall: this.#acceptLoop.stall,
     };
   }
 
   /** Stops accepting new clients; resolves once the listener is really closed. */
   async stopAccepting(): Promise<void> {
-    try {
-      this.#listener.close();
-    } catch {
-      // Already closed.
-    }
-    await this.#acceptLoop;
+    await this.#acceptLoop.close();
   }
 
   /** Closes every open session with `reason`. */
@@ -156,17 +176,26 @@ export class RunningFrontend implements AsyncDisposable {
     this.#upkeep[Symbol.dispose]();
   }
 
-  async #accept(): Promise<void> {
-    try {
-      for await (const client of this.#listener) this.#startSession(client);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.BadResource)) {
-        this.#deps.log.error("accept failed", {
-          frontend: this.#config.name,
-          error: (error as Error).message,
-        });
+  /** Starts a session for `client`, or closes it at once when descriptors run short. */
+  #admit(client: Deno.TcpConn): void {
+    const { fds, log } = this.#deps;
+    if (!fds.shouldShed()) {
+      if (this.#shedding !== undefined) {
+        log.info("taking new clients again", { frontend: this.#config.name, shed: this.#shedding });
+        this.#shedding = undefined;
       }
+      this.#startSession(client);
+      return;
     }
+    closeQuietly(client);
+    this.#stats.shed();
+    if (this.#shedding === undefined) {
+      log.warn("near the file descriptor limit: closing new clients at once until sessions end", {
+        frontend: this.#config.name,
+        sessions: this.#sessions.size,
+      });
+    }
+    this.#shedding = (this.#shedding ?? 0) + 1;
   }
 
   async #useProtocol(config: Frontend): Promise<void> {
@@ -199,6 +228,9 @@ export class RunningFrontend implements AsyncDisposable {
       scheduler,
       log,
       queueTimeoutMs: config.queueTimeoutMs,
+      localFailure: (error) => {
+        if (isResourceExhaustion(error.cause)) this.#deps.fds.exhausted(scheduler.now());
+      },
     };
   }
 

@@ -15,6 +15,8 @@ import type { EndReason } from "./end_reason.ts";
 /** The counters as diagnostics read them. */
 export interface FrontendStatsSnapshot {
   readonly sessionsAccepted: number;
+  /** Clients closed at once, near the descriptor limit. */
+  readonly clientsShed: number;
   /** Ended sessions by how they ended. */
   readonly endings: ReadonlyMap<EndReason, number>;
   readonly dialSeconds: HistogramSnapshot;
@@ -24,6 +26,7 @@ export interface FrontendStatsSnapshot {
 /** One frontend's counters. */
 export class FrontendStats {
   #sessionsAccepted = 0;
+  #clientsShed = 0;
   readonly #endings = new Map<EndReason, number>();
   readonly #dialSeconds = new Histogram(DIAL_SECONDS_BUCKETS);
   readonly #sessionSeconds = new Histogram(SESSION_SECONDS_BUCKETS);
@@ -31,6 +34,11 @@ export class FrontendStats {
   /** A client was accepted. */
   accepted(): void {
     this.#sessionsAccepted++;
+  }
+
+  /** A client was closed at once, near the descriptor limit. */
+  shed(): void {
+    this.#clientsShed++;
   }
 
   /** A dial succeeded after `dialMs`. */
@@ -48,6 +56,7 @@ export class FrontendStats {
   snapshot(): FrontendStatsSnapshot {
     return {
       sessionsAccepted: this.#sessionsAccepted,
+      clientsShed: this.#clientsShed,
       endings: new Map(this.#endings),
       dialSeconds: this.#dialSeconds.snapshot(),
       sessionSeconds: this.#sessionSeconds.snapshot(),

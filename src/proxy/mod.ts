@@ -7,7 +7,7 @@
 
 export { BufferPool, type BufferPoolOptions } from "./buffer_pool.ts";
 export { denoDialer, type Dialer, DialError, LocalDialError } from "./dial.ts";
-export { type FrontendDeps, RunningFrontend } from "./frontend.ts";
+export { type DescriptorGate, type FrontendDeps, RunningFrontend } from "./frontend.ts";
 export type { FrontendStatsSnapshot } from "./frontend_stats.ts";
 export { ListenError } from "./listen_error.ts";
 export type { EndReason } from "./end_reason.ts";

@@ -26,6 +26,8 @@ export interface SessionDeps {
   readonly scheduler: Scheduler;
   readonly log: Logger;
   readonly queueTimeoutMs: number;
+  /** Told of a dial that failed for this process's own reason. */
+  readonly localFailure: (error: LocalDialError) => void;
 }
 
 /** A client connection and, once dialled, its backend connection. */
@@ -180,6 +182,7 @@ export class Session {
       } catch (error) {
         // The lease goes back in run()'s finally; the backend keeps its standing.
         if (error instanceof LocalDialError) {
+          deps.localFailure(error);
           this.#endReason ??= "local error";
           return false;
         }

@@ -6,6 +6,7 @@
  */
 
 import type { Frontend } from "../config/mod.ts";
+import type { AcceptStall } from "../net/mod.ts";
 import type { NameFailure } from "../discovery/mod.ts";
 import type { Backend, BackendSpec, FailureKind, HealthView } from "../pool/mod.ts";
 import type { FrontendStatsSnapshot } from "./frontend_stats.ts";
@@ -51,6 +52,8 @@ export interface FrontendSnapshot extends UpkeepSnapshot {
   readonly waitingClients: number;
   readonly stats: FrontendStatsSnapshot;
   readonly liveBytes: LiveBytes;
+  /** Set while accepting fails (e.g. out of descriptors). */
+  readonly acceptStall: AcceptStall | undefined;
 }
 
 /** A backend as diagnostics see it at `now`. */

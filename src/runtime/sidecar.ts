@@ -19,8 +19,10 @@ import {
   DiagEndpoint,
 } from "../diag/mod.ts";
 import { type Logger, silentLogger } from "../log/mod.ts";
+import { FdHeadroom, readFdSoftLimit } from "../net/mod.ts";
 import { BufferPool, denoDialer, type Dialer, ListenError } from "../proxy/mod.ts";
 import { type Scheduler, systemScheduler } from "../scheduler.ts";
+import { reportFdHeadroom } from "./fd_report.ts";
 import type { ReloadStatus } from "./reload.ts";
 import { type ApplyResult, type ShutdownResult, Supervisor } from "./supervisor.ts";
 
@@ -42,6 +44,11 @@ export interface SidecarOptions {
   readonly configInput?: unknown;
   /** The reloader's state, for diagnostics. @default none */
   readonly reloadStatus?: () => ReloadStatus | undefined;
+  /**
+   * The soft file descriptor limit. @default read from /proc/self/limits when
+   * permitted, else learned from the first EMFILE
+   */
+  readonly fdLimit?: number;
 }
 
 /** A frontend as the handle shows it. */
@@ -89,6 +96,10 @@ export async function launchSidecar(
     log.info("decision", { kind, frontend, backend, reason })
   );
   const resolver = new SwitchableResolver(options.resolver ?? resolverFor(config));
+  // Two descriptors per session (client and backend), plus what diagnostics hold.
+  let socketsInUse = () => 0;
+  const fds = new FdHeadroom(options.fdLimit ?? readFdSoftLimit(), () => socketsInUse());
+  reportFdHeadroom(config, fds.view(scheduler.now()), log);
   const supervisor = await Supervisor.start(config, {
     log,
     scheduler,
@@ -97,6 +108,7 @@ export async function launchSidecar(
     buffers: new BufferPool(),
     decisions,
     rng: options.rng ?? Math.random,
+    fds,
   });
   let configInput = options.configInput ?? {};
   const diagSource = createDiagSource({
@@ -107,6 +119,8 @@ export async function launchSidecar(
     decisions,
     reloadStatus: options.reloadStatus ?? (() => undefined),
     configInput: () => configInput,
+    fds: (now) => fds.view(now),
+    listenerStalls: () => diag.stalls(),
   });
   const diagHandler = createDiagHandler(diagSource);
   const diag = new DiagEndpoint(
@@ -114,6 +128,8 @@ export async function launchSidecar(
     log,
     scheduler,
   );
+  socketsInUse = () =>
+    supervisor.frontends.reduce((sum, f) => sum + 2 * f.sessionCount, 0) + diag.openConnections;
   try {
     await diag.apply(config);
   } catch (error) {

@@ -15,7 +15,13 @@ export {
 } from "./shared_tools.ts";
 export { refusedPort, startTestServer, type TestServer } from "./backends.ts";
 export { cliRunArgs, MAIN_TS, runCli, type RunningCli, startSidecarCli } from "./cli.ts";
-export { closeQuietly, connectIdentified, readAll, splitAddress } from "./client.ts";
+export {
+  closeQuietly,
+  connectIdentified,
+  type IdentifiedConn,
+  readAll,
+  splitAddress,
+} from "./client.ts";
 export { startTestDnsServer } from "./dns_server.ts";
 export { waitFor } from "./wait.ts";
 export { concatBytes, everySplit } from "./bytes.ts";
