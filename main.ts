@@ -167,6 +167,9 @@ async function run(command: Extract<Command, { kind: "run" }>): Promise<number> 
   if (sidecar.diagAddress !== undefined) {
     console.log(`diagnostics on http://${sidecar.diagAddress}/`);
   }
+  if (sidecar.healthAddress !== undefined) {
+    console.log(`health on http://${sidecar.healthAddress}/`);
+  }
   const signal = await stop.promise;
   await reloader[Symbol.asyncDispose]();
   log.info("shutting down", { signal, graceMs: sidecar.config.gracePeriodMs });

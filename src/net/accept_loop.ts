@@ -4,7 +4,10 @@
  * but the listener being closed), the loop waits — 10 ms doubling to 1 s —
  * and tries again, so a frontend serves again by itself once clients leave.
  * One warning starts each stalled episode and one line ends it with the
- * count, instead of a line per failure or silence.
+ * count, instead of a line per failure or silence; an episode ends only
+ * once accepts have worked for `QUIET_MS` after the last failure, so a
+ * loop that works and fails by turns at its limit logs one pair, not a
+ * pair a second.
  * @module
  */
 
@@ -13,6 +16,9 @@ import type { Scheduler } from "../scheduler.ts";
 import { Backoff } from "./backoff.ts";
 import { closeQuietly } from "./close_quietly.ts";
 import { errnoCode, isResourceExhaustion } from "./local_error.ts";
+
+/** How long accepts must work after the last failure before the episode is over. */
+const QUIET_MS = 5000;
 
 /** Why and since when a loop cannot accept. */
 export interface AcceptStall {
@@ -45,6 +51,8 @@ export class AcceptLoop<C extends Deno.Conn = Deno.TcpConn> implements AsyncDisp
   readonly #backoff: Backoff;
   readonly #finished: Promise<void>;
   #stall: AcceptStall | undefined;
+  /** The logged episode: from the first failure until accepts work for QUIET_MS. */
+  #episode: { since: number; failures: number; lastFailureAt: number } | undefined;
   #closed = false;
   #wake: (() => void) | undefined;
 
@@ -97,13 +105,16 @@ export class AcceptLoop<C extends Deno.Conn = Deno.TcpConn> implements AsyncDisp
     if (isResourceExhaustion(error)) this.#options.onExhausted?.();
     const delayMs = this.#backoff.next();
     const now = this.#options.scheduler.now();
-    if (this.#stall === undefined) {
+    if (this.#episode === undefined) {
       this.#options.log.warn("cannot accept; retrying with backoff until it works again", {
         ...this.#options.logFields,
         error: error.message,
         code: errnoCode(error),
       });
+      this.#episode = { since: now, failures: 0, lastFailureAt: now };
     }
+    this.#episode.failures++;
+    this.#episode.lastFailureAt = now;
     this.#stall = {
       since: this.#stall?.since ?? now,
       reason: error.message,
@@ -113,14 +124,17 @@ export class AcceptLoop<C extends Deno.Conn = Deno.TcpConn> implements AsyncDisp
   }
 
   #recovered(): void {
-    if (this.#stall === undefined) return;
-    this.#options.log.info("accepting again", {
-      ...this.#options.logFields,
-      failedAccepts: this.#stall.failures,
-      forMs: this.#options.scheduler.now() - this.#stall.since,
-    });
     this.#stall = undefined;
     this.#backoff.reset();
+    const episode = this.#episode;
+    const now = this.#options.scheduler.now();
+    if (episode === undefined || now - episode.lastFailureAt < QUIET_MS) return;
+    this.#options.log.info("accepting again", {
+      ...this.#options.logFields,
+      failedAccepts: episode.failures,
+      forMs: episode.lastFailureAt - episode.since,
+    });
+    this.#episode = undefined;
   }
 
   #wait(ms: number): Promise<void> {

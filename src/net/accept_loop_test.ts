@@ -41,7 +41,7 @@ function recordingLog(): Logger & { lines: Array<[string, string, Fields | undef
   };
 }
 
-Deno.test("AcceptLoop backs off 10 ms doubling after EMFILE, logs the episode once, and accepts again", async () => {
+Deno.test("AcceptLoop backs off 10 ms doubling after EMFILE, accepts again, and logs the episode once with its count", async () => {
   const scheduler = new FakeScheduler(0);
   const listener = new ScriptedListener();
   const log = recordingLog();
@@ -74,10 +74,20 @@ Deno.test("AcceptLoop backs off 10 ms doubling after EMFILE, logs the episode on
   listener.succeed(conn);
   await settle();
   assert.deepEqual(accepted, [conn]);
-  assert.equal(loop.stall, undefined);
+  assert.equal(loop.stall, undefined, "accepting again: ready again at once");
+  assert.equal(log.lines.length, 1, "but the episode is not over while failures may recur");
+
+  listener.fail("EMFILE");
+  await settle();
+  assert.equal(log.lines.length, 1, "a failure soon after continues the episode quietly");
+  await scheduler.advance(10);
+  await scheduler.advance(5_000);
+  listener.succeed(conn);
+  await settle();
   assert.deepEqual(log.lines[1]?.slice(0, 2), ["info", "accepting again"]);
-  assert.equal(log.lines[1]?.[2]?.["failedAccepts"], 4);
+  assert.equal(log.lines[1]?.[2]?.["failedAccepts"], 5);
   assert.equal(log.lines[1]?.[2]?.["forMs"], 150);
+  assert.equal(log.lines.length, 2);
 
   listener.fail("EMFILE");
   await settle();

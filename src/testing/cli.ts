@@ -17,6 +17,8 @@ export interface CliOptions {
   readonly env?: Record<string, string>;
   /** The program to run instead of the project's main.ts (e.g. a user's own main.ts). */
   readonly script?: string;
+  /** Runs it under `ulimit -n` of this many descriptors (through bash). @default the test's own */
+  readonly fdLimit?: number;
 }
 
 /** A CLI process that is still running. */
@@ -43,8 +45,14 @@ export function cliRunArgs(
 
 /** Starts the CLI with `args`. */
 export function startCli(args: readonly string[], options: CliOptions = {}): RunningCli {
-  const command = new Deno.Command(Deno.execPath(), {
-    args: cliRunArgs(args, options),
+  const deno = [Deno.execPath(), ...cliRunArgs(args, options)];
+  // bash sets the limit (soft and hard: Deno raises its soft limit to the hard one), then
+  // becomes deno (exec): same process, same pid.
+  const [program, ...programArgs] = options.fdLimit === undefined
+    ? deno
+    : ["bash", "-c", 'ulimit -n "$0" && exec "$@"', String(options.fdLimit), ...deno];
+  const command = new Deno.Command(program as string, {
+    args: programArgs,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
