@@ -13,16 +13,16 @@ import type { Frontend } from "../config/mod.ts";
 import type { BackendSpec } from "../pool/mod.ts";
 import { probePostgres, probeRedis, startBackendTls } from "../protocol/mod.ts";
 import { deadlineSignal, type Scheduler } from "../scheduler.ts";
-import { dialBackend, type Dialer, DialError } from "./dial.ts";
+import { dialBackend, type Dialer, DialError, LocalDialError } from "./dial.ts";
 import type { ProtocolSettings } from "./protocol_settings.ts";
 import { closeQuietly } from "../net/mod.ts";
 
-/** Probes one backend with the frontend's protocol; never throws. */
+/** Probes one backend with the frontend's protocol; never throws; undefined when this process could not dial. */
 export type ProtocolProbe = (
   spec: BackendSpec,
   timeoutMs: number,
   signal: AbortSignal,
-) => Promise<ProbeResult>;
+) => Promise<ProbeResult | undefined>;
 
 /** The protocol probe for a postgres or redis frontend. */
 export function protocolProbe(
@@ -63,6 +63,8 @@ export function protocolProbe(
         ? { ok: true, latencyMs: scheduler.now() - started }
         : { ok: false, kind: "refused", message: outcome.reason };
     } catch (error) {
+      // This process could not dial (e.g. out of descriptors): nothing to hold against the backend.
+      if (error instanceof LocalDialError) return undefined;
       if (error instanceof DialError) return { ok: false, kind: error.kind, message: error.reason };
       if (deadline.timedOut()) {
         return { ok: false, kind: "timeout", message: `no answer within ${timeoutMs}ms` };
