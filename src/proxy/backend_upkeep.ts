@@ -22,6 +22,7 @@ import { type Scheduler, TimerGroup } from "../scheduler.ts";
 import { Admission } from "./admission.ts";
 import type { Dialer } from "./dial.ts";
 import type { FrontendStats } from "./frontend_stats.ts";
+import { NameFailureLog } from "./name_failure_log.ts";
 import { LOCAL_RETRY_MS, probeBackend } from "./probe.ts";
 import type { ProtocolProbe } from "./protocol_probe.ts";
 import type { LeaseSource, SessionLease } from "./session_lease.ts";
@@ -52,6 +53,7 @@ export class BackendUpkeep implements LeaseSource, Disposable {
   readonly #stats: FrontendStats;
   readonly #balancer: Balancer;
   readonly #discovery = new Discovery();
+  readonly #names: NameFailureLog;
   readonly #admission: Admission;
   /** The periodic jobs, restarted with new periods on a reload. */
   readonly #loops: TimerGroup;
@@ -78,6 +80,7 @@ export class BackendUpkeep implements LeaseSource, Disposable {
     this.#stats = stats;
     this.#loops = new TimerGroup(deps.scheduler);
     this.#timers = new TimerGroup(deps.scheduler);
+    this.#names = new NameFailureLog(deps.scheduler, deps.log);
     this.#balancer = new Balancer(config.name, config.backendPool, deps.decisions);
     this.#admission = new Admission(
       (now) => this.#balancer.acquire(now),
@@ -131,20 +134,14 @@ export class BackendUpkeep implements LeaseSource, Disposable {
 
   /** Resolves every name again and applies the answers to the pool. */
   async refreshDiscovery(initial = false): Promise<void> {
-    const { log, resolver, scheduler } = this.#deps;
+    const { resolver, scheduler } = this.#deps;
     const tiers = this.#config.backendPool.tiers;
     const { answers, failures } = await this.#discovery.refresh(tiers, resolver, scheduler.now());
-    let neverResolved = false;
-    for (const [name, error] of failures) {
-      const kept = answers.hosts.has(name) || answers.srv.has(name);
-      neverResolved ||= !kept;
-      log.warn("cannot resolve backend name", {
-        frontend: this.#config.name,
-        name,
-        error,
-        kept: kept ? "last good answer" : "nothing",
-      });
-    }
+    const neverResolved = this.#names.record(
+      this.#config.name,
+      failures,
+      (name) => answers.hosts.has(name) || answers.srv.has(name),
+    );
     this.#balancer.applyAnswers(answers, scheduler.now(), initial);
     this.#admission.wakeAll();
     // One pending retry at most: every refresh would otherwise start a chain of its own.
