@@ -225,6 +225,8 @@ Deno.test("reload: disabling a target, or lowering maxBackendConnections, drains
         bindAddress: "127.0.0.1:0",
         backendPool: {
           maintenanceTime: "100ms",
+          // No latency sub-tiers: under CPU load a and b measure apart and one would take all.
+          latencyBucket: "-1ms",
           tiers: [{
             maxBackendConnections: max,
             targets: [{ hosts: ["127.0.0.1"], port: a.port }, {
