@@ -184,11 +184,9 @@ Deno.test("failback: sessions on a worse tier are moved home once home has had r
         message: "4 failback closes logged",
       },
     );
-    const spread = Math.max(...ended) - Math.min(...ended);
-    assert.ok(
-      spread >= 50,
-      `all 4 moved within ${spread}ms: the budget of 2 per 100ms tick was not kept`,
-    );
+    // The budget per tick (2 of the 4 per 100 ms tick) is a timing rule: it is
+    // proven on the fake scheduler (src/proxy/backend_upkeep_test.ts), where a
+    // loaded machine cannot merge two ticks into one instant as it can here.
     using back = await connectIdentified(address);
     assert.equal(back.name, "home");
     await cli.waitForOutput(/session ended.*how=failback/);
