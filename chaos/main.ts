@@ -12,7 +12,7 @@
 
 import { parseArgs } from "node:util";
 import { type FaultServer, openFaultServer, openReferenceFaultServer } from "./fault_server.ts";
-import { missingToolLine } from "../toxiproxy/mod.ts";
+import { missingToolLine } from "../src/testing/mod.ts";
 import { renderReport, renderTable } from "./report.ts";
 import { runScenario } from "./run_scenario.ts";
 import { failsRun, type ScenarioResult, verdict } from "./scenario.ts";

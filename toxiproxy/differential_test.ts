@@ -10,7 +10,8 @@
 
 import assert from "node:assert/strict";
 import { type Call, type DifferentialCase, differentialCases } from "./differential_cases.ts";
-import { missingToolLine, startReferenceToxiproxy } from "./reference_server.ts";
+import { missingToolLine } from "../src/testing/mod.ts";
+import { startReferenceToxiproxy } from "./reference_server.ts";
 import { startToxiproxy } from "./start_toxiproxy.ts";
 
 /** Cases where we answer differently on purpose, and why. Mirrored in README.md. */

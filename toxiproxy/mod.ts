@@ -3,7 +3,9 @@
  * (proxies, toxics, populate, reset, version, metrics) over TCP proxies with
  * latency, bandwidth, slow_close, timeout, reset_peer, slicer, limit_data and
  * noop toxics. Start it in-process with {@linkcode startToxiproxy}, or run
- * `deno task toxiproxy`.
+ * `deno task toxiproxy`. Request bodies are capped at {@linkcode MAX_BODY_BYTES}.
+ * {@linkcode startReferenceToxiproxy} starts the real Go server instead, to
+ * compare the two.
  *
  * @example
  * ```ts
@@ -20,9 +22,9 @@ export {
   type ToxiproxyServer,
 } from "./start_toxiproxy.ts";
 export { TOXIPROXY_VERSION } from "./api.ts";
+export { MAX_BODY_BYTES } from "./api_bodies.ts";
 export { type Log, LOG_LEVELS, type LogLevel } from "./log.ts";
 export {
-  missingToolLine,
   type ReferenceToxiproxy,
   type ReferenceToxiproxyOptions,
   startReferenceToxiproxy,

@@ -3,13 +3,11 @@
  * subprocess on a free loopback port, so a test or the chaos suite can run
  * the same calls against it and against ours. The binary is found only
  * through the project's shared-tools lookup; when it is absent the caller
- * gets `undefined` and skips with {@linkcode missingToolLine}.
+ * gets `undefined` and skips with `missingToolLine` of `src/testing`.
  * @module
  */
 
-import { missingToolLine, refusedPort, sharedTool } from "../src/testing/mod.ts";
-
-export { missingToolLine };
+import { refusedPort, sharedTool } from "../src/testing/mod.ts";
 
 /** A running real Toxiproxy. */
 export interface ReferenceToxiproxy extends AsyncDisposable {
