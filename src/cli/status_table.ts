@@ -17,6 +17,8 @@ export function formatStatusTable(status: Status, decisions = 10): string {
       }`,
     );
   }
+  // Older sidecars send no notReady.
+  for (const reason of status.notReady ?? []) lines.push(`NOT READY: ${reason}`);
   for (const frontend of status.frontends) {
     lines.push("");
     lines.push(

@@ -90,3 +90,21 @@ Deno.test("formatStatusTable() shows tiers, backends with why, and recent decisi
     ].join("\n"),
   );
 });
+
+Deno.test("formatStatusTable() leads with why the sidecar is not ready", () => {
+  const status = {
+    version: "1.0.0",
+    now: "2026-11-28T02:00:00.000Z",
+    configGeneration: 1,
+    reload: { lastError: null },
+    frontends: [],
+    notReady: [
+      "at the file descriptor limit: 250 sockets in use of 256, new clients shed from 192",
+    ],
+    decisions: [],
+  } as unknown as Status;
+  assert.match(
+    formatStatusTable(status),
+    /^iaido 1\.0\.0 .*\nNOT READY: at the file descriptor limit: 250 sockets in use of 256/,
+  );
+});

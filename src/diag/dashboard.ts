@@ -42,7 +42,7 @@ export const DASHBOARD_HTML = `<!doctype html>
 </style>
 </head>
 <body>
-<header><h1>iaido</h1><span class="meta" id="meta">loading…</span><span class="error" id="error"></span></header>
+<header><h1>iaido</h1><span class="meta" id="meta">loading…</span><span class="error" id="error"></span><span class="error" id="notready"></span></header>
 <main>
   <div id="frontends"></div>
   <section><h2>Recent decisions</h2><ol id="decisions" reversed></ol></section>
@@ -74,6 +74,8 @@ function render(status) {
     status.configGeneration + " · " + new Date(status.now).toLocaleTimeString();
   document.getElementById("error").textContent = status.reload.lastError
     ? "last reload failed: " + status.reload.lastError.problems.join("; ") : "";
+  document.getElementById("notready").textContent = (status.notReady || []).length
+    ? "not ready: " + status.notReady.join("; ") : "";
   const frontends = document.getElementById("frontends");
   frontends.replaceChildren(...status.frontends.map((f) => el("section", { "data-frontend": f.name },
     el("h2", {}, f.name + " — " + f.address + " · " + f.activeSessions + " session(s)" +
