@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import {
   connectPg,
+  makeTestCa,
   PG_TEST_PASSWORD,
   type PgCluster,
   sqlState,
@@ -159,4 +160,27 @@ Deno.test("postgres: a drained session finishes its transaction, then is told 57
   assert.match(next, /57P01|draining this backend/);
   using again = await connectPg(addresses[0] as string);
   assert.deepEqual(await again.query("SHOW port"), [[String(near.port)]]);
+});
+
+Deno.test("postgres: the sidecar terminates a client's TLS with its configured certificate", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "iaido-client-tls-" });
+  try {
+    const ca = await makeTestCa(dir);
+    const { home, near } = await twoClusters();
+    await using _home = home;
+    await using _near = near;
+    const config = frontendConfig([tier([home.port])], {
+      protocol: "postgres",
+      postgres: { clientTls: { certFile: ca.serverCertFile, keyFile: ca.serverKeyFile } },
+    });
+    const { cli, address } = await startWithConfig(config);
+    await using _cli = cli;
+    using db = await connectPg(address, { tlsCa: ca.caCertPem });
+    assert.deepEqual(await db.query("SHOW port"), [[String(home.port)]]);
+    const rows = await db.query("SELECT repeat('x', 200000)");
+    assert.equal(rows[0]?.[0]?.length, 200_000, "a large reply comes through TLS whole");
+    await assert.rejects(connectPg(address), /SSLRequest answered 83, expected 78/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -49,6 +49,22 @@ const postgresTls: Spec = {
   },
 };
 
+const clientTls: Spec = {
+  kind: "object",
+  fields: {
+    certFile: {
+      spec: { kind: "string" },
+      doc: "PEM certificate chain the sidecar presents (needs `--allow-read` of the file).",
+      required: true,
+    },
+    keyFile: {
+      spec: { kind: "string" },
+      doc: "PEM private key of that certificate (needs `--allow-read` of the file).",
+      required: true,
+    },
+  },
+};
+
 /** The `postgres` options of a frontend. */
 export const POSTGRES_SPEC: Spec = {
   kind: "object",
@@ -75,6 +91,12 @@ export const POSTGRES_SPEC: Spec = {
       spec: postgresTls,
       doc: "TLS from the sidecar to the backends (absent = plaintext).",
       derivedDefault: "none (plaintext)",
+    },
+    clientTls: {
+      spec: clientTls,
+      doc:
+        "Terminate the clients' TLS with this certificate (absent = a client's SSLRequest is answered N).",
+      derivedDefault: "none (answer N)",
     },
   },
 };

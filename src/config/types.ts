@@ -139,6 +139,8 @@ export interface PostgresInput {
   readonly passwordEnv?: string;
   /** TLS to the backends. @default none (plaintext) */
   readonly tls?: PostgresTlsInput;
+  /** Terminate the clients' TLS with this certificate. @default none (SSLRequest answered N) */
+  readonly clientTls?: { readonly certFile: string; readonly keyFile: string };
 }
 
 /** Redis options of a frontend. */
@@ -252,6 +254,7 @@ export interface Postgres {
   readonly password: string;
   readonly passwordEnv: string;
   readonly tls?: PostgresTls;
+  readonly clientTls?: { readonly certFile: string; readonly keyFile: string };
 }
 
 /** Normalized Redis options. */

@@ -24,7 +24,8 @@ import {
 import { deadlineSignal, type Scheduler } from "../scheduler.ts";
 import { dialBackend, type Dialer, DialError } from "./dial.ts";
 import type { ProtocolSettings } from "./protocol_settings.ts";
-import { scanPump } from "./scan_pump.ts";
+import { scanPump, type StreamConn } from "./scan_pump.ts";
+import { TerminatedTls } from "./client_tls.ts";
 import type { ProtocolFactory, SessionProtocol } from "./session_protocol.ts";
 import type { EndReason } from "./end_reason.ts";
 import { closeQuietly, writeAll } from "../net/mod.ts";
@@ -73,7 +74,9 @@ class PgSession implements SessionProtocol {
   #first: Uint8Array | undefined;
   #backend: BackendSpec | undefined;
   #key: string | undefined;
-  #client: Deno.TcpConn | undefined;
+  #client: StreamConn | undefined;
+  /** The client's TLS, when the sidecar terminated it. */
+  #clientTls: TerminatedTls | undefined;
   #server: Deno.Conn | undefined;
   #pending: { reason: EndReason; closeNow: () => void } | undefined;
 
@@ -84,7 +87,12 @@ class PgSession implements SessionProtocol {
   }
 
   async open(client: Deno.TcpConn): Promise<"proceed" | "done"> {
-    const opening = await readClientOpening(client);
+    const identity = this.#deps.settings.clientTls;
+    const startTls = identity === undefined ? undefined : async () => {
+      this.#clientTls = await TerminatedTls.accept(client, identity);
+      return this.#clientTls;
+    };
+    const opening = await readClientOpening(client, startTls);
     if (opening.kind === "closed") return "done";
     if (opening.kind === "cancel") {
       await this.#routeCancel(opening);
@@ -145,14 +153,15 @@ class PgSession implements SessionProtocol {
     io: Parameters<SessionProtocol["copy"]>[2],
     ended: Parameters<SessionProtocol["copy"]>[3],
   ): Promise<void> {
-    this.#client = client;
+    const clientConn: StreamConn = this.#clientTls ?? client;
+    this.#client = clientConn;
     this.#server = server;
     const state = this.#state;
     const first = this.#first ?? new Uint8Array(0);
     const rest = this.#opening?.rest ?? new Uint8Array(0);
     this.#first = undefined;
     try {
-      await writeAll(client, first);
+      await writeAll(clientConn, first);
       io.down.bytes += first.length;
       state.fromServer(first);
       this.#register();
@@ -166,9 +175,11 @@ class PgSession implements SessionProtocol {
       return;
     }
     await Promise.all([
-      scanPump(client, server, io.buffers, io.up, { before: (chunk) => state.fromClient(chunk) })
+      scanPump(clientConn, server, io.buffers, io.up, {
+        before: (chunk) => state.fromClient(chunk),
+      })
         .then((end) => ended("client", end)),
-      scanPump(server, client, io.buffers, io.down, {
+      scanPump(server, clientConn, io.buffers, io.down, {
         after: (chunk) => {
           state.fromServer(chunk);
           if (this.#key === undefined) this.#register();
@@ -194,6 +205,7 @@ class PgSession implements SessionProtocol {
 
   ended(): void {
     if (this.#key !== undefined) this.#deps.cancelKeys.delete(this.#key);
+    this.#clientTls?.close();
   }
 
   #register(): void {

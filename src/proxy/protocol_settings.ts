@@ -9,6 +9,7 @@
 import type { Frontend } from "../config/mod.ts";
 import type { BackendSpec } from "../pool/mod.ts";
 import type { BackendTls } from "../protocol/mod.ts";
+import type { TlsIdentity } from "./client_tls.ts";
 
 /** A frontend's protocol settings, ready to use. */
 export interface ProtocolSettings {
@@ -17,6 +18,10 @@ export interface ProtocolSettings {
   tlsFor(backend: BackendSpec): BackendTls | undefined;
   /** Why TLS cannot be set up (a CA file unreadable), when it cannot. */
   readonly tlsProblem?: string;
+  /** The certificate that terminates clients' TLS, when configured and readable. */
+  readonly clientTls?: TlsIdentity;
+  /** Why the client TLS certificate cannot be used, when it cannot. */
+  readonly clientTlsProblem?: string;
   /** The health checks' password, or a problem reading it. */
   password(): { readonly value?: string; readonly problem?: string };
 }
@@ -37,6 +42,21 @@ export async function loadProtocolSettings(
       } catch (error) {
         tlsProblem = `cannot read the CA file ${file}: ${describeError(error, "read", file)}`;
       }
+    }
+  }
+  let clientTls: TlsIdentity | undefined;
+  let clientTlsProblem: string | undefined;
+  const identity = config.postgres?.clientTls;
+  if (identity !== undefined) {
+    try {
+      clientTls = {
+        cert: await Deno.readTextFile(identity.certFile),
+        key: await Deno.readTextFile(identity.keyFile),
+      };
+    } catch (error) {
+      clientTlsProblem = `cannot read the client TLS certificate or key: ${
+        describeError(error, "read", `${identity.certFile},${identity.keyFile}`)
+      }`;
     }
   }
   const password = () => {
@@ -67,6 +87,8 @@ export async function loadProtocolSettings(
       };
     },
     ...(tlsProblem === undefined ? {} : { tlsProblem }),
+    ...(clientTls === undefined ? {} : { clientTls }),
+    ...(clientTlsProblem === undefined ? {} : { clientTlsProblem }),
     password,
   };
 }

@@ -38,6 +38,9 @@ export async function protocolWiring(
 ): Promise<ProtocolWiring | undefined> {
   const settings = await loadProtocolSettings(config);
   if (settings === undefined) return undefined;
+  for (const problem of [settings.tlsProblem, settings.clientTlsProblem]) {
+    if (problem !== undefined) deps.log.error(problem, { frontend: config.name });
+  }
   const probe = protocolProbe(config, settings, deps.dialer, deps.scheduler);
   if (settings.protocol === "redis") {
     return { sessions: new RedisProtocol(config.name, deps.log), probe };

@@ -17,10 +17,13 @@ export interface ChunkObserver {
   after?(chunk: Uint8Array): void;
 }
 
+/** What a direction reads from and writes to: a socket, or TLS the sidecar terminated. */
+export type StreamConn = Pick<Deno.Conn, "read" | "write" | "closeWrite">;
+
 /** Copies `from` → `to` like `pump`, showing each chunk to `observer`. */
 export async function scanPump(
-  from: Deno.Conn,
-  to: Deno.Conn,
+  from: StreamConn,
+  to: StreamConn,
   pool: BufferPool,
   stats: PumpStats,
   observer: ChunkObserver,

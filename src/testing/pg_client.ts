@@ -18,7 +18,8 @@ import { PG_TEST_PASSWORD } from "./postgres.ts";
 /** A logged-in client that owns its socket. */
 export interface TestPgConn extends Disposable {
   readonly client: PgClient;
-  readonly conn: Deno.TcpConn;
+  /** The socket, or the TLS connection over it. */
+  readonly conn: Deno.Conn;
   /** Runs SQL; resolves to the rows. */
   query(sql: string): Promise<(string | undefined)[][]>;
   /** Sends a CancelRequest for this session over a new connection to `address`. */
@@ -31,6 +32,8 @@ export interface ConnectPgOptions {
   readonly sslRequest?: boolean;
   /** @default "postgres" */
   readonly database?: string;
+  /** Expect `S` and open TLS, trusting this CA (PEM): the sidecar terminates it. */
+  readonly tlsCa?: string;
 }
 
 /**
@@ -42,24 +45,30 @@ export async function connectPg(
   options: ConnectPgOptions = {},
 ): Promise<TestPgConn> {
   const conn = await Deno.connect(splitAddress(address));
+  let stream: Deno.Conn = conn;
   try {
-    const reader = new MessageReader(conn);
     if (options.sslRequest ?? true) {
       await conn.write(sslRequest());
       const answer = new Uint8Array(1);
-      if (await conn.read(answer) !== 1 || answer[0] !== 0x4e) {
-        throw new Error(`SSLRequest answered ${answer[0]}, expected N`);
+      const expected = options.tlsCa === undefined ? 0x4e : 0x53;
+      if (await conn.read(answer) !== 1 || answer[0] !== expected) {
+        throw new Error(`SSLRequest answered ${answer[0]}, expected ${expected}`);
+      }
+      if (options.tlsCa !== undefined) {
+        const { hostname } = splitAddress(address);
+        stream = await Deno.startTls(conn, { hostname, caCerts: [options.tlsCa] });
       }
     }
-    const client = new PgClient(conn, reader);
+    const client = new PgClient(stream, new MessageReader(stream));
     await client.login({
       user: "postgres",
       database: options.database ?? "postgres",
       password: PG_TEST_PASSWORD,
     });
+    const opened = stream;
     return {
       client,
-      conn,
+      conn: opened,
       async query(sql) {
         return (await client.query(sql)).rows;
       },
@@ -73,14 +82,14 @@ export async function connectPg(
       },
       [Symbol.dispose]() {
         try {
-          conn.close();
+          opened.close();
         } catch {
           // Already closed.
         }
       },
     };
   } catch (error) {
-    conn.close();
+    stream.close();
     throw error;
   }
 }

@@ -13,6 +13,12 @@ import { parseErrorFields, parseStartupPacket, sslRequest } from "./messages.ts"
 import { isUnavailable } from "./sqlstate.ts";
 import { type CancelKey, cancelKeyOf } from "./session_state.ts";
 
+/** A byte stream the handshake reads and writes: a socket, or TLS over one. */
+export interface ByteConn {
+  read(p: Uint8Array): Promise<number | null>;
+  write(p: Uint8Array): Promise<number>;
+}
+
 /** What the client opened its connection for. */
 export type ClientOpening =
   | {
@@ -21,21 +27,28 @@ export type ClientOpening =
     readonly packet: Uint8Array;
     /** Bytes the client sent after it (normally none; the server speaks next). */
     readonly rest: Uint8Array;
+    /** The TLS stream the client talks through, when the sidecar terminated its TLS. */
+    readonly tls?: ByteConn;
   }
   | { readonly kind: "cancel"; readonly key: CancelKey; readonly packet: Uint8Array }
   | { readonly kind: "closed" };
 
 const NO = Uint8Array.of(0x4e); // 'N': no TLS or GSS encryption here
+const YES = Uint8Array.of(0x53); // 'S': go ahead with the TLS handshake
 
 /**
- * Reads the client's first packets: answers encryption requests with `N`
- * and returns its StartupMessage or CancelRequest.
+ * Reads the client's first packets and returns its StartupMessage or
+ * CancelRequest. An SSLRequest is answered `S` and TLS is terminated by
+ * `startTls` when it is given, `N` otherwise; a GSSENCRequest always `N`.
  * @throws {RangeError} for a packet that is not PostgreSQL's (the session then ends)
  */
 export async function readClientOpening(
-  client: { read(p: Uint8Array): Promise<number | null>; write(p: Uint8Array): Promise<number> },
+  client: ByteConn,
+  startTls?: () => Promise<ByteConn>,
 ): Promise<ClientOpening> {
-  const reader = new MessageReader(client);
+  let conn = client;
+  let tls: ByteConn | undefined;
+  let reader = new MessageReader(conn);
   // A client may ask for SSL, then GSS (or the reverse) before it settles.
   for (let asked = 0; asked < 3; asked++) {
     const packet = await reader.readPacket();
@@ -43,8 +56,16 @@ export async function readClientOpening(
     const parsed = parseStartupPacket(packet);
     switch (parsed.kind) {
       case "ssl":
+        if (startTls === undefined || tls !== undefined) {
+          await conn.write(NO);
+          continue;
+        }
+        await conn.write(YES);
+        conn = tls = await startTls();
+        reader = new MessageReader(conn);
+        continue;
       case "gssenc":
-        await client.write(NO);
+        await conn.write(NO);
         continue;
       case "cancel":
         return {
@@ -53,7 +74,12 @@ export async function readClientOpening(
           packet,
         };
       case "startup":
-        return { kind: "startup", packet, rest: reader.takeBuffered() };
+        return {
+          kind: "startup",
+          packet,
+          rest: reader.takeBuffered(),
+          ...(tls === undefined ? {} : { tls }),
+        };
     }
   }
   throw new RangeError("the client asked for encryption three times");
