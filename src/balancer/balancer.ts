@@ -13,6 +13,7 @@ import type { DecisionKind, DecisionLog } from "./decisions.ts";
 import { HealthState } from "./health.ts";
 import { assignSubTiers } from "./latency.ts";
 import { type Closure, MaintenancePlanner, type SessionView } from "./maintenance.ts";
+import { SlowStart } from "./slow_start.ts";
 import { backendSpecs } from "./targets.ts";
 
 /** Why a probe ran: each outcome is handled a little differently. */
@@ -30,6 +31,7 @@ export class Balancer {
   readonly #decisions: DecisionLog;
   readonly #planner = new MaintenancePlanner();
   readonly #health = new Map<string, HealthState>();
+  readonly #slowStart = new SlowStart();
   #config: BackendPool;
   #servingTier: number | undefined;
 
@@ -94,9 +96,13 @@ export class Balancer {
       }
     }
     // Health state lives on a removed backend (for status) but is not kept for it.
-    for (const backend of diff.removed) this.#health.delete(backend.key);
+    for (const backend of diff.removed) {
+      this.#health.delete(backend.key);
+      this.#slowStart.forget(backend.key);
+    }
     if (!initial) {
       for (const backend of diff.added) {
+        this.#slowStart.began(backend.key, now, this.tierOf(backend));
         this.#record(now, "discovery", `joined ${backend.spec.tierName}`, backend);
       }
       for (const backend of diff.removed) {
@@ -108,9 +114,15 @@ export class Balancer {
 
   /** Leases the best backend, noting when the serving tier changes and why. */
   acquire(now: number): Lease | undefined {
-    const lease = this.#pool.acquire(now);
+    const ramping = this.#slowStart.active;
+    const lease = ramping
+      ? this.#pool.acquire(now, (backend) => this.#slowStart.admit(backend.key, now))
+      : this.#pool.acquire(now);
     const tier = lease?.backend.spec.tier ?? -1;
-    if (tier !== this.#servingTier) {
+    // A pick a ramping backend declined is no failover: noting it would flap the serving tier.
+    const serving = this.#servingTier ?? -1;
+    const declined = ramping && serving >= 0 && tier > serving;
+    if (tier !== this.#servingTier && !declined) {
       const previous = this.#servingTier;
       this.#servingTier = tier;
       if (previous !== undefined || tier > 0) this.#noteServingTier(now, previous, lease?.backend);
@@ -131,6 +143,7 @@ export class Balancer {
       : disableFor.otherMs;
     const wasEligible = backend.isEligible(now);
     this.#pool.disable(backend, kind, message, now, durationMs);
+    this.#slowStart.forget(backend.key);
     if (wasEligible) {
       this.#record(now, "disable", `${kind}: ${message}; disabled for ${durationMs}ms`, backend);
     }
@@ -154,6 +167,8 @@ export class Balancer {
         if (transition !== undefined) {
           this.#record(now, "health", `${transition}: ${detail}`, backend);
         }
+        if (transition === "went down") this.#slowStart.forget(backend.key);
+        if (transition === "came up") this.#slowStart.began(backend.key, now, this.tierOf(backend));
         if (transition === "came up") return true;
       }
       if (result.ok) backend.measured(result.latencyMs);
@@ -168,6 +183,7 @@ export class Balancer {
     backend.measured(result.latencyMs);
     if (!backend.recovering || backend.isDisabledAt(now)) return false;
     this.#pool.recovered(backend);
+    this.#slowStart.began(backend.key, now, this.tierOf(backend));
     this.#record(now, "recover", `probe succeeded in ${result.latencyMs.toFixed(1)}ms`, backend);
     return true;
   }
@@ -223,6 +239,7 @@ export class Balancer {
           : b.spec.maxConnections === 0
           ? Infinity
           : b.spec.maxConnections - b.load,
+        share: this.#slowStart.share(b.key, now),
       })),
       ...this.#pool.retired.map((b) => ({
         key: b.key,

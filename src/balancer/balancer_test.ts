@@ -127,3 +127,65 @@ Deno.test("Balancer drains a backend removed by a reload after two maintenance t
     ),
   );
 });
+
+Deno.test("slow start: a recovered backend takes a share of new sessions growing over slowStart", () => {
+  const { balancer, decisions } = setup([{ ...home, slowStart: "10s" }, far]);
+  const backend = balancer.get("127.0.0.1:1");
+  assert.ok(backend);
+  balancer.dialFailed(backend, "refused", "connection refused", 0);
+  assert.equal(balancer.probed(backend, "recovery", { ok: true, latencyMs: 1 }, 1000), true);
+  const homeShare = (at: number, picks = 100) => {
+    let count = 0;
+    for (let i = 0; i < picks; i++) {
+      const lease = balancer.acquire(at);
+      if (lease?.backend === backend) count++;
+      lease?.release();
+    }
+    return count / picks;
+  };
+  assert.equal(homeShare(1000), 0.1, "10 % at once (the minimum share)");
+  assert.equal(homeShare(3500), 0.25, "a quarter of the way in: a quarter");
+  assert.equal(homeShare(8500), 0.75);
+  assert.equal(homeShare(11_000), 1, "all of them once slowStart is over");
+  const kinds = decisions.entries().map((d) => d.kind);
+  assert.deepEqual(kinds.filter((k) => k === "return" || k === "failover"), ["failover", "return"]);
+});
+
+Deno.test("slow start never refuses: a ramping backend alone still takes every session", () => {
+  const { balancer } = setup([{ ...home, slowStart: "10s" }]);
+  const backend = balancer.get("127.0.0.1:1");
+  assert.ok(backend);
+  balancer.dialFailed(backend, "refused", "connection refused", 0);
+  balancer.probed(backend, "recovery", { ok: true, latencyMs: 1 }, 1000);
+  for (let i = 0; i < 10; i++) assert.equal(balancer.acquire(1000)?.backend, backend);
+});
+
+Deno.test("slow start: failback onto a ramping tier moves only its share of the budget", () => {
+  const { balancer } = setup([
+    { ...home, slowStart: "10s" },
+    { ...far, forcePromotionAfter: "1ms" },
+  ]);
+  const homeBackend = balancer.get("127.0.0.1:1");
+  const farBackend = balancer.get("127.0.0.2:2");
+  assert.ok(homeBackend && farBackend);
+  balancer.dialFailed(homeBackend, "refused", "connection refused", 0);
+  const sessions = Array.from({ length: 40 }, (_, id) => {
+    balancer.acquire(10);
+    return { id, backendKey: farBackend.key, tier: 1, idleMs: 0 };
+  });
+  balancer.probed(homeBackend, "recovery", { ok: true, latencyMs: 1 }, 1000);
+  const rng = () => 0;
+  balancer.maintain(1000, sessions, rng);
+  // Default budget 5 per tick; at 2 s into 10 s the share is 0.2: one session.
+  assert.equal(balancer.maintain(3000, sessions, rng).length, 1);
+  assert.equal(balancer.maintain(12_000, sessions, rng).length, 5, "the whole budget after");
+});
+
+Deno.test("slow start is off by default: a recovered backend takes every new session at once", () => {
+  const { balancer } = setup([home, far]);
+  const backend = balancer.get("127.0.0.1:1");
+  assert.ok(backend);
+  balancer.dialFailed(backend, "refused", "connection refused", 0);
+  balancer.probed(backend, "recovery", { ok: true, latencyMs: 1 }, 1000);
+  assert.equal(balancer.acquire(1000)?.backend, backend);
+});

@@ -9,10 +9,14 @@
  *   `forcePromotionAfter` are closed, so their clients reconnect nearer,
  *   once a better tier has had room continuously for that long — within a
  *   disruption budget (count and percentage per tick), never more than the
- *   better tiers can take, optionally only sessions idle long enough.
+ *   better tiers can take, optionally only sessions idle long enough. While
+ *   the better tier's backends are in slow start, the budget shrinks to
+ *   their share, so failback does not outrun the ramp.
  *
- * Closes are smeared over half a tick with random delays so they do not
- * all land at once. No I/O: time and randomness come in as arguments.
+ * Drain closes are smeared over half a tick, failback closes over
+ * `failback.jitter`, with random delays so they do not all land at once
+ * (nor, across a fleet of sidecars, at the same instant). No I/O: time and
+ * randomness come in as arguments.
  * @module
  */
 
@@ -39,6 +43,8 @@ export interface BackendView {
   readonly configDisabled: boolean;
   /** How many more sessions it can take now (0 when ineligible; Infinity when unlimited). */
   readonly room: number;
+  /** Its slow-start share of new connections, 0–1 (absent: 1, not ramping). */
+  readonly share?: number;
 }
 
 /** A decision to close one session. */
@@ -83,6 +89,11 @@ export class MaintenancePlanner {
   }
 
   #drain(input: MaintenanceInput): Closure[] {
+    // Most ticks have nothing to drain: skip grouping every session then.
+    if (!input.backends.some((b) => b.retired || b.configDisabled || b.maxConnections > 0)) {
+      this.#confirmations.clear();
+      return [];
+    }
     const byBackend = groupBy(input.sessions, (session) => session.backendKey);
     const closures: Closure[] = [];
     const seen = new Set<string>();
@@ -124,13 +135,22 @@ export class MaintenancePlanner {
   #failback(input: MaintenanceInput): Closure[] {
     const tierCount = input.forcePromotionAfterMs.length;
     const roomInTier = Array.from({ length: tierCount }, () => 0);
+    const shareSum = Array.from({ length: tierCount }, () => 0);
+    const withRoom = Array.from({ length: tierCount }, () => 0);
     const retiredKeys = new Set<string>();
     for (const backend of input.backends) {
       if (backend.retired || backend.configDisabled) retiredKeys.add(backend.key);
       else if (backend.tier < tierCount) {
         roomInTier[backend.tier] = (roomInTier[backend.tier] ?? 0) + backend.room;
+        if (backend.room > 0) {
+          shareSum[backend.tier] = (shareSum[backend.tier] ?? 0) + (backend.share ?? 1);
+          withRoom[backend.tier] = (withRoom[backend.tier] ?? 0) + 1;
+        }
       }
     }
+    // The nearest tier with room is where moved sessions land: its mean slow-start share.
+    const nearest = withRoom.findIndex((count) => count > 0);
+    const share = nearest < 0 ? 1 : (shareSum[nearest] as number) / (withRoom[nearest] as number);
     let betterRoom = 0;
     const roomBetterThan: number[] = [];
     for (let tier = 0; tier < tierCount; tier++) {
@@ -154,6 +174,7 @@ export class MaintenancePlanner {
     if (maxPercent > 0) {
       budget = Math.min(budget, Math.max(1, Math.floor((onWorseTiers.length * maxPercent) / 100)));
     }
+    if (share < 1) budget = scaledBudget(budget, share, due.length, input.rng);
     const closures: Closure[] = [];
     let moved = 0;
     const ordered = [...due].sort((a, b) => b.tier - a.tier || b.idleMs - a.idleMs);
@@ -164,7 +185,7 @@ export class MaintenancePlanner {
       closures.push({
         sessionId: session.id,
         reason: "failback",
-        delayMs: smear(input),
+        delayMs: Math.floor(input.rng() * input.failback.jitterMs),
         why: `a better tier than ${session.tier} has had room for ${
           Math.round(input.now - (this.#roomSince.get(session.tier) ?? input.now))
         }ms`,
@@ -172,6 +193,15 @@ export class MaintenancePlanner {
     }
     return closures;
   }
+}
+
+/**
+ * A budget scaled to a slow-start share, rounded at random so small budgets
+ * still move their expected number (2 × 0.3 moves 1 with chance 0.6).
+ */
+function scaledBudget(budget: number, share: number, due: number, rng: () => number): number {
+  const expected = Math.min(budget, due) * share;
+  return Math.floor(expected + rng());
 }
 
 function smear(input: MaintenanceInput): number {

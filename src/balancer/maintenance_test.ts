@@ -35,7 +35,7 @@ function input(overrides: Partial<MaintenanceInput>): MaintenanceInput {
     backends: [],
     sessions: [],
     forcePromotionAfterMs: [0, 0],
-    failback: { maxSessions: 0, maxPercent: 0, idleForMs: 0 },
+    failback: { maxSessions: 0, maxPercent: 0, idleForMs: 0, jitterMs: 500 },
     rng: () => 0.5,
     ...overrides,
   };
@@ -142,7 +142,7 @@ Deno.test("failback: the budget caps moves per tick by count and by percentage",
         backends: [backend("home", 0), backend("far", 1)],
         sessions: sessions("far", 1, 40),
         forcePromotionAfterMs: [0, 1],
-        failback: { maxSessions, maxPercent, idleForMs: 0 },
+        failback: { maxSessions, maxPercent, idleForMs: 0, jitterMs: 500 },
       }));
     tick(0);
     return tick(10).length;
@@ -161,8 +161,50 @@ Deno.test("failback: idle-only mode moves only sessions idle long enough, worst 
       backends: [backend("home", 0), backend("near", 1), backend("far", 2)],
       sessions: [...sessions("near", 1, 2, 1, 0), ...sessions("far", 2, 2, 10, 5000)],
       forcePromotionAfterMs: [0, 1, 1],
-      failback: { maxSessions: 0, maxPercent: 0, idleForMs: 1000 },
+      failback: { maxSessions: 0, maxPercent: 0, idleForMs: 1000, jitterMs: 500 },
     }));
   tick(0);
   assert.deepEqual(tick(10).map((c) => c.sessionId), [11, 10]);
+});
+
+Deno.test("failback: closes are spread over failback.jitter; 0 closes them all at the tick", () => {
+  const delays = (jitterMs: number, rng: () => number) => {
+    const planner = new MaintenancePlanner();
+    const tick = (now: number) =>
+      planner.plan(input({
+        now,
+        rng,
+        backends: [backend("home", 0), backend("far", 1)],
+        sessions: sessions("far", 1, 10),
+        forcePromotionAfterMs: [0, 1],
+        failback: { maxSessions: 0, maxPercent: 0, idleForMs: 0, jitterMs },
+      }));
+    tick(0);
+    return tick(10).map((c) => c.delayMs);
+  };
+  let i = 0;
+  const spread = () => (i++ % 10) / 10;
+  assert.deepEqual(delays(2000, spread), [0, 200, 400, 600, 800, 1000, 1200, 1400, 1600, 1800]);
+  assert.deepEqual(delays(0, spread), Array(10).fill(0));
+});
+
+Deno.test("failback: while the better tier is in slow start the budget shrinks to its share", () => {
+  const moved = (share: number, draw: number) => {
+    const planner = new MaintenancePlanner();
+    const tick = (now: number) =>
+      planner.plan(input({
+        now,
+        rng: () => draw,
+        backends: [backend("home", 0, { share }), backend("far", 1)],
+        sessions: sessions("far", 1, 40),
+        forcePromotionAfterMs: [0, 1],
+        failback: { maxSessions: 10, maxPercent: 0, idleForMs: 0, jitterMs: 0 },
+      }));
+    tick(0);
+    return tick(10).length;
+  };
+  assert.equal(moved(1, 0.99), 10);
+  assert.equal(moved(0.25, 0), 2, "10 × 0.25 = 2.5: 2 ...");
+  assert.equal(moved(0.25, 0.6), 3, "... or 3, at random, 2.5 on average");
+  assert.equal(moved(0.1, 0), 1);
 });

@@ -44,4 +44,4 @@ export {
   type Tier,
   type TierInput,
 } from "./types.ts";
-export { parseYaml } from "./yaml.ts";
+export { parseYaml, type YamlProblem } from "./yaml.ts";

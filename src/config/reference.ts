@@ -67,6 +67,8 @@ function typeOf(spec: Spec): string {
       return "string";
     case "int":
       return `integer ${spec.min}–${spec.max}`;
+    case "number":
+      return `number ${spec.min}–${spec.max}`;
     case "duration":
       return `duration ≤ ${formatDuration(spec.max ?? MAX_DURATION_MS)}`;
     case "bool":

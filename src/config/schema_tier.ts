@@ -76,7 +76,7 @@ export const failback: Spec = {
     maxSessions: {
       spec: { kind: "int", min: 0, max: MAX_INT32 },
       doc: "Most sessions moved back per maintenance interval (0 = no count limit).",
-      default: 10,
+      default: 5,
     },
     maxPercent: {
       spec: { kind: "int", min: 0, max: 100 },
@@ -88,6 +88,12 @@ export const failback: Spec = {
       spec: { kind: "duration", min: 0 },
       doc: "When > 0, move only sessions that have been idle at least this long.",
       default: 0,
+    },
+    jitter: {
+      spec: { kind: "duration", min: 0 },
+      doc:
+        "Each tick's closes are spread at random over this long, so a fleet's sidecars do not all close at once.",
+      derivedDefault: "maintenanceTime",
     },
   },
 };
@@ -153,6 +159,18 @@ export const tier: Spec = {
       spec: { kind: "int", min: 0, max: MAX_INT32 },
       doc: "Most concurrent sessions per backend (0 = no limit); a full tier spills.",
       default: 0,
+    },
+    slowStart: {
+      spec: { kind: "duration", min: 0 },
+      doc:
+        "A backend eligible again takes a share of new connections growing over this long; failback alike (0 = off).",
+      default: 0,
+    },
+    slowStartAggression: {
+      spec: { kind: "number", min: 0.1, max: 10 },
+      doc:
+        "Slow-start ramp shape: share = (elapsed/slowStart)^(1/aggression), at least 10 %; 1 = linear.",
+      default: 1,
     },
     healthCheck: {
       spec: healthCheck,

@@ -1,6 +1,6 @@
 /**
  * The shape of the config schema: what a field may be (string, int,
- * duration, enum, list, object) and what it carries (default, meaning,
+ * number, duration, enum, list, object) and what it carries (default, meaning,
  * Go Iaido's zero-is-default rule), and the duration ceiling.
  * @module
  */
@@ -14,6 +14,7 @@ export type Spec =
     readonly check?: (value: string) => string | undefined;
   }
   | { readonly kind: "int"; readonly min: number; readonly max: number }
+  | { readonly kind: "number"; readonly min: number; readonly max: number }
   | {
     readonly kind: "duration";
     readonly min?: number;

@@ -32,6 +32,13 @@ export interface TierInput {
   readonly forcePromotionAfter?: Duration;
   /** The most concurrent sessions per backend; 0 is no limit. @default 0 */
   readonly maxBackendConnections?: number;
+  /**
+   * A backend eligible again takes a share of new connections growing over this long; 0 is off.
+   * @default 0
+   */
+  readonly slowStart?: Duration;
+  /** Shape of the slow-start ramp; 1 is linear, above 1 faster early. @default 1 */
+  readonly slowStartAggression?: number;
   /** Active TCP checks of this tier's backends. @default none (passive only) */
   readonly healthCheck?: HealthCheckInput;
   /** How long each kind of dial failure disables a backend. */
@@ -70,12 +77,14 @@ export interface DisableForInput {
 
 /** The disruption budget of failback, per maintenance interval. */
 export interface FailbackInput {
-  /** Most sessions moved back per interval; 0 is no count limit. @default 10 */
+  /** Most sessions moved back per interval; 0 is no count limit. @default 5 */
   readonly maxSessions?: number;
   /** Most sessions moved back per interval, in % of those on worse tiers; 0 is no limit. @default 25 */
   readonly maxPercent?: number;
   /** When > 0, only sessions idle at least this long are moved. @default 0 */
   readonly idleFor?: Duration;
+  /** Each tick's closes are spread at random over this long. @default maintenanceTime */
+  readonly jitter?: Duration;
 }
 
 /** The backends of a frontend, arranged in tiers ("fill and spill"). */
@@ -203,6 +212,7 @@ export interface Failback {
   readonly maxSessions: number;
   readonly maxPercent: number;
   readonly idleForMs: number;
+  readonly jitterMs: number;
 }
 
 /** A normalized tier; durations in milliseconds. */
@@ -211,6 +221,8 @@ export interface Tier {
   readonly dialFailureTimeoutMs: number;
   readonly forcePromotionAfterMs: number;
   readonly maxBackendConnections: number;
+  readonly slowStartMs: number;
+  readonly slowStartAggression: number;
   readonly healthCheck?: HealthCheck;
   readonly disableFor: DisableFor;
   readonly targets: readonly Target[];

@@ -51,6 +51,14 @@ function walk(value: unknown, spec: Spec, path: string, problems: string[]): unk
         return fail(`must be ${spec.min}-${spec.max}, got ${value}`);
       }
       return value;
+    case "number":
+      if (typeof value !== "number" || !Number.isFinite(value)) {
+        return fail(`must be a number, got ${describe(value)}`);
+      }
+      if (value < spec.min || value > spec.max) {
+        return fail(`must be ${spec.min}-${spec.max}, got ${value}`);
+      }
+      return value;
     case "duration": {
       let ms: number;
       if (typeof value === "number" && Number.isFinite(value)) ms = value;
@@ -194,6 +202,11 @@ function fillDerived(config: Config): Config {
       ...protocolBlock(frontend, protocolDefaults),
       backendPool: {
         ...frontend.backendPool,
+        failback: {
+          ...frontend.backendPool.failback,
+          jitterMs: frontend.backendPool.failback.jitterMs ??
+            frontend.backendPool.maintenanceTimeMs,
+        },
         tiers: frontend.backendPool.tiers.map((tier, index) => ({
           ...tier,
           name: tier.name ?? `tier-${index}`,

@@ -81,11 +81,68 @@ Deno.test("validateConfig() loads an original Iaido config and fills Iaido's def
     dnsMs: 30_000,
   });
   assert.deepEqual(frontend.backendPool.failback, {
-    maxSessions: 10,
+    maxSessions: 5,
     maxPercent: 25,
     idleForMs: 0,
+    jitterMs: 30_000,
   });
   assert.equal(near?.healthCheck, undefined);
+  assert.equal(near?.slowStartMs, 0);
+  assert.equal(near?.slowStartAggression, 1);
+});
+
+Deno.test("validateConfig() takes slowStart per tier and failback.jitter, and checks their range", () => {
+  const config = validateConfig({
+    frontends: [{
+      backendPool: {
+        maintenanceTime: "10s",
+        failback: { jitter: "2s" },
+        tiers: [
+          { slowStart: "30s", slowStartAggression: 2.5, targets: [{ hosts: ["a"], port: 1 }] },
+        ],
+      },
+    }],
+  });
+  const pool = config.frontends[0]?.backendPool;
+  assert.equal(pool?.failback.jitterMs, 2000);
+  assert.equal(pool?.tiers[0]?.slowStartMs, 30_000);
+  assert.equal(pool?.tiers[0]?.slowStartAggression, 2.5);
+  const defaults = validateConfig({
+    frontends: [{
+      backendPool: { maintenanceTime: "10s", tiers: [{ targets: [{ hosts: ["a"], port: 1 }] }] },
+    }],
+  });
+  assert.equal(defaults.frontends[0]?.backendPool.failback.jitterMs, 10_000, "maintenanceTime");
+  const tier = "frontends[0].backendPool.tiers[0]";
+  assert.deepEqual(
+    problemsOf({
+      frontends: [{
+        backendPool: {
+          failback: { jitter: "-1s" },
+          tiers: [{
+            slowStart: "soon",
+            slowStartAggression: 20,
+            targets: [{ hosts: ["a"], port: 1 }],
+          }],
+        },
+      }],
+    }),
+    [
+      'frontends[0].backendPool.failback.jitter: must be at least 0, got "-1s"',
+      `${tier}.slowStart: not a duration: "soon" (use a number with a unit: ns, us, ms, s, m, h, e.g. "1h30m", "250ms")`,
+      `${tier}.slowStartAggression: must be 0.1-10, got 20`,
+    ],
+  );
+  assert.deepEqual(
+    problemsOf({
+      frontends: [{
+        backendPool: {
+          tiers: [{ slowStartAggression: "fast", targets: [{ hosts: ["a"], port: 1 }] }],
+        },
+      }],
+    }),
+    [`${tier}.slowStartAggression: must be a number, got "fast"`],
+  );
 });
 
 Deno.test("validateConfig() returns a frozen config and leaves its input untouched", () => {

@@ -27,6 +27,8 @@ export class Pool {
   readonly #gone = new Map<string, Backend>();
   readonly #releaseListeners = new Set<(backend: Backend) => void>();
   #sequence = 0;
+  // Iterable more than once: a pick that slow start declines looks again.
+  readonly #live: Iterable<Backend> = { [Symbol.iterator]: () => this.#backends.values() };
 
   /** Every current backend, in tier order then insertion order. */
   get backends(): readonly Backend[] {
@@ -95,9 +97,12 @@ export class Pool {
     return { added, removed, updated };
   }
 
-  /** Leases the best backend at `now`, or undefined when none can take a session. */
-  acquire(now: number): Lease | undefined {
-    const backend = pickBackend(this.#backends.values(), now, this.#sequence++);
+  /**
+   * Leases the best backend at `now`, or undefined when none can take a
+   * session; `admit` may pass over a chosen backend (see `pickBackend`).
+   */
+  acquire(now: number, admit?: (backend: Backend) => boolean): Lease | undefined {
+    const backend = pickBackend(this.#live, now, this.#sequence++, admit);
     return backend === undefined ? undefined : new Lease(backend, this.#notifyRelease);
   }
 
