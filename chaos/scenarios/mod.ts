@@ -10,6 +10,7 @@ import { blackhole } from "./blackhole.ts";
 import { dnsChange } from "./dns_change.ts";
 import { fillSpill } from "./fill_spill.ts";
 import { flapping } from "./flapping.ts";
+import { fleet } from "./fleet.ts";
 import { latencyShift } from "./latency_shift.ts";
 import { nodeDown } from "./node_down.ts";
 import { integrity } from "./integrity.ts";
@@ -48,4 +49,5 @@ export const SCENARIOS: readonly Scenario[] = [
   flapping,
   reloadUnderLoad,
   dnsChange,
+  fleet,
 ];
