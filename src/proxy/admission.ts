@@ -51,6 +51,11 @@ export class Admission implements Disposable {
     return undefined;
   }
 
+  /** A lease now when there is room (what `acquire` tries first); undefined otherwise. */
+  tryAcquire(): Lease | undefined {
+    return this.#acquire(this.#scheduler.now());
+  }
+
   /** Wakes every waiter to try again (the pool changed, a backend recovered). */
   wakeAll(): void {
     for (const wake of [...this.#waiters]) wake();

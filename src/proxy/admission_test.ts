@@ -70,3 +70,16 @@ Deno.test("admission: an aborted client stops waiting and holds nothing", async 
   assert.equal(scheduler.pending, 0, "its timer is gone too");
   held?.release();
 });
+
+Deno.test("admission: tryAcquire gives a lease at once when there is room, and none when full", async () => {
+  const { admission } = oneSeat();
+  using _admission = admission;
+  const held = admission.tryAcquire();
+  assert.ok(held, "the first client gets the only seat without waiting");
+  assert.equal(admission.tryAcquire(), undefined, "no room left");
+  assert.equal(admission.waiting, 0, "trying does not queue");
+  held.release();
+  const again = admission.tryAcquire();
+  assert.ok(again, "the released seat");
+  again.release();
+});

@@ -126,10 +126,13 @@ export class BackendUpkeep implements LeaseSource, Disposable {
     this.#protocolProbe = probe;
   }
 
+  tryAcquire(): SessionLease | undefined {
+    return this.#sessionLease(this.#firstLook ? undefined : this.#admission.tryAcquire());
+  }
+
   async acquire(timeoutMs: number, signal: AbortSignal): Promise<SessionLease | undefined> {
     if (this.#firstLook !== undefined) await this.#firstLook;
-    const lease = await this.#admission.acquire(timeoutMs, signal);
-    return lease === undefined ? undefined : this.#sessionLease(lease);
+    return this.#sessionLease(await this.#admission.acquire(timeoutMs, signal));
   }
 
   /** Resolves every name again and applies the answers to the pool. */
@@ -183,8 +186,8 @@ export class BackendUpkeep implements LeaseSource, Disposable {
     this.#admission[Symbol.dispose]();
   }
 
-  #sessionLease(lease: Lease): SessionLease {
-    return new UpkeepLease(lease, this.#reports);
+  #sessionLease(lease: Lease | undefined): SessionLease | undefined {
+    return lease === undefined ? undefined : new UpkeepLease(lease, this.#reports);
   }
 
   /** What a session's lease reports to; one object for all of them. */

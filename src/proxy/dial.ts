@@ -91,11 +91,11 @@ export async function dialAborting(
   address: { readonly key: string; readonly hostname: string; readonly port: number },
   timeoutMs: number,
   abort: AbortController,
-  scheduler: Scheduler,
+  timers: Pick<Scheduler, "after">,
 ): Promise<Deno.TcpConn> {
   const { signal } = abort;
   let timedOut = false;
-  const cancel = scheduler.after(timeoutMs, () => {
+  const cancel = timers.after(timeoutMs, () => {
     // Aborted from outside first: that is the reason, not the deadline.
     if (signal.aborted) return;
     timedOut = true;

@@ -16,6 +16,7 @@ import { BackendUpkeep } from "./backend_upkeep.ts";
 import type { BufferPool } from "./buffer_pool.ts";
 import type { Dialer } from "./dial.ts";
 import { FrontendStats } from "./frontend_stats.ts";
+import { DeadlineSweep } from "./deadline_sweep.ts";
 import { ListenError } from "./listen_error.ts";
 import type { BackendSpec } from "../pool/mod.ts";
 import { protocolWiring } from "./protocol_wiring.ts";
@@ -62,6 +63,7 @@ export class RunningFrontend implements AsyncDisposable {
   /** Undefined for tcp. */
   #protocol: ProtocolFactory | undefined;
   #sessionDepsNow: SessionDeps;
+  readonly #dialDeadlines: DeadlineSweep;
   #nextSessionId = 1;
   /** Clients shed since shedding began; undefined while not shedding. */
   #shedding: number | undefined;
@@ -72,6 +74,7 @@ export class RunningFrontend implements AsyncDisposable {
     this.#sessions = new SessionRegistry({ ...deps, stats: this.#stats });
     this.#sessions.configure(config.name, config.idleDurationMs);
     this.#upkeep = new BackendUpkeep(config, deps, this.#sessions, this.#stats);
+    this.#dialDeadlines = new DeadlineSweep(deps.scheduler);
     this.#sessionDepsNow = this.#sessionDeps(config);
     const bound = listener.addr as Deno.NetAddr;
     this.address = formatHostPort(bound.hostname, bound.port);
@@ -173,6 +176,7 @@ export class RunningFrontend implements AsyncDisposable {
     await this.stopAccepting();
     this.closeSessions("shutdown");
     await this.sessionsDone();
+    this.#dialDeadlines[Symbol.dispose]();
     this.#upkeep[Symbol.dispose]();
   }
 
@@ -226,6 +230,7 @@ export class RunningFrontend implements AsyncDisposable {
       dialer,
       buffers,
       scheduler,
+      dialDeadlines: this.#dialDeadlines,
       log,
       queueTimeoutMs: config.queueTimeoutMs,
       localFailure: (error) => {

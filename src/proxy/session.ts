@@ -24,6 +24,8 @@ export interface SessionDeps {
   readonly dialer: Dialer;
   readonly buffers: BufferPool;
   readonly scheduler: Scheduler;
+  /** Where dial deadlines are set: one shared check, not a timer per dial. */
+  readonly dialDeadlines: Pick<Scheduler, "after">;
   readonly log: Logger;
   readonly queueTimeoutMs: number;
   /** Told of a dial that failed for this process's own reason. */
@@ -152,7 +154,7 @@ export class Session {
   async #connect(deps: SessionDeps): Promise<boolean> {
     const { leases, scheduler } = deps;
     const deadline = this.startedAt + deps.queueTimeoutMs;
-    let lease = await leases.acquire(deps.queueTimeoutMs, this.signal);
+    let lease = leases.tryAcquire() ?? await leases.acquire(deps.queueTimeoutMs, this.signal);
     while (lease !== undefined) {
       this.#lease = lease;
       const spec = lease.backend;
@@ -163,7 +165,7 @@ export class Session {
           spec,
           spec.dialTimeoutMs,
           this.#controller,
-          scheduler,
+          deps.dialDeadlines,
         );
         this.#server = tcp;
         const dialMs = scheduler.now() - dialStarted;

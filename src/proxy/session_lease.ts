@@ -25,6 +25,12 @@ export interface SessionLease {
 /** Where sessions get leases. */
 export interface LeaseSource {
   /**
+   * A lease on the best backend now, when one has room (what `acquire`
+   * tries first); undefined otherwise, and then `acquire` waits. The common
+   * case of every new connection, without a promise.
+   */
+  tryAcquire(): SessionLease | undefined;
+  /**
    * A lease on the best backend, waiting up to `timeoutMs` for one to have
    * room. Undefined when the time is up or `signal` aborts.
    */
