@@ -151,3 +151,14 @@ Deno.test("isEligible() agrees with ineligibility() in every state", () => {
   full.attachHealth({ status: "down", lastResult: "timeout" });
   agree(200);
 });
+
+Deno.test("acquire() with admit: a declined pick goes to the next best; all declined, the first", () => {
+  const pool = new Pool();
+  pool.apply([spec(1, 0), spec(2, 1), spec(3, 2)]);
+  const port = (admit: (port: number) => boolean) =>
+    pool.acquire(0, (backend) => admit(backend.spec.port))?.backend.spec.port;
+  assert.equal(port(() => true), 1);
+  assert.equal(port((p) => p !== 1), 2, "tier 0 declined: tier 1");
+  assert.equal(port((p) => p === 3), 3, "both better ones declined: tier 2");
+  assert.equal(port(() => false), 1, "never refused: the first choice");
+});
