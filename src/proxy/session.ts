@@ -130,7 +130,7 @@ export class Session {
   async #open(deps: SessionDeps, onEnd: () => void): Promise<void> {
     let connected = false;
     try {
-      if (await this.#protocol?.open(this.client) === "done") {
+      if (this.#protocol !== undefined && await this.#protocol.open(this.client) === "done") {
         this.#endReason ??= "client close";
       } else {
         connected = await this.#connect(deps);
