@@ -71,7 +71,7 @@ Deno.test("admission: an aborted client stops waiting and holds nothing", async 
   held?.release();
 });
 
-Deno.test("admission: tryAcquire gives a lease at once when there is room, and none when full", async () => {
+Deno.test("admission: tryAcquire gives a lease at once when there is room, and none when full", () => {
   const { admission } = oneSeat();
   using _admission = admission;
   const held = admission.tryAcquire();
