@@ -43,6 +43,7 @@ interface VirtualTime {
  */
 class Session implements SessionView {
   readonly kind = END;
+  next: SimEvent | undefined = undefined;
   /** Its place in its sidecar's `sessions` (kept up to date by swap-removal). */
   slot: number;
   closing = false;
@@ -81,6 +82,12 @@ interface SimEvent {
   readonly kind: number;
   readonly sidecar: Sidecar | undefined;
   readonly data?: unknown;
+  /** The wheel's link to the next event of the same millisecond. */
+  next: SimEvent | undefined;
+}
+
+function ev(kind: number, sidecar: Sidecar | undefined, data: unknown): SimEvent {
+  return { kind, sidecar, data, next: undefined };
 }
 
 class Sidecar {
@@ -163,7 +170,7 @@ export function simulateFleet(scenario: Scenario, sidecars: number): FleetRun {
   const planRecovery = (sidecar: Sidecar, backend: Backend) => {
     if (sidecar.pendingRecovery.has(backend.key)) return;
     sidecar.pendingRecovery.add(backend.key);
-    wheel.at(backend.disabledUntil, { kind: RECOVERY, sidecar, data: backend });
+    wheel.at(backend.disabledUntil, ev(RECOVERY, sidecar, backend));
   };
 
   /** One admission attempt: dial the picks until one answers. False when none can take it. */
@@ -197,7 +204,7 @@ export function simulateFleet(scenario: Scenario, sidecars: number): FleetRun {
     const waiter: Waiter = { endAt, done: false };
     sidecar.waiting.push(waiter);
     waitingNow++;
-    wheel.at(now + queueTimeoutMs, { kind: QUEUE_TIMEOUT, sidecar, data: waiter });
+    wheel.at(now + queueTimeoutMs, ev(QUEUE_TIMEOUT, sidecar, waiter));
   };
 
   /** Waiting clients try again in order (a session ended, a backend recovered). */
@@ -256,7 +263,7 @@ export function simulateFleet(scenario: Scenario, sidecars: number): FleetRun {
         if (picked.started) arrive(picked, now + sessionLength(), now);
         // The exact arrival time is carried on: rounding each gap up to the ms would slow the rate.
         const next = (event.data as number) - Math.log(1 - rng()) * arrivalGapMs;
-        wheel.at(next, { kind: ARRIVAL, sidecar: undefined, data: next });
+        wheel.at(next, ev(ARRIVAL, undefined, next));
         break;
       }
       case START: {
@@ -265,11 +272,11 @@ export function simulateFleet(scenario: Scenario, sidecars: number): FleetRun {
         // Start in the steady state: the sessions its clients would hold by now (not counted
         // as new connections: they stand for connections made before the run).
         for (let i = 0; i < warmSessions; i++) connect(sidecar, now + sessionLength(), now, false);
-        wheel.at(now, { kind: REBALANCE, sidecar, data: undefined });
-        wheel.at(now + pool.maintenanceTimeMs, { kind: TICK, sidecar, data: undefined });
+        wheel.at(now, ev(REBALANCE, sidecar, undefined));
+        wheel.at(now + pool.maintenanceTimeMs, ev(TICK, sidecar, undefined));
         pool.tiers.forEach((tier, index) => {
           if (tier.healthCheck === undefined) return;
-          wheel.at(now + tier.healthCheck.intervalMs, { kind: HEALTH, sidecar, data: index });
+          wheel.at(now + tier.healthCheck.intervalMs, ev(HEALTH, sidecar, index));
         });
         break;
       }
@@ -301,11 +308,7 @@ export function simulateFleet(scenario: Scenario, sidecars: number): FleetRun {
           if (session === undefined) continue;
           session.closing = true;
           sidecar.closing++;
-          wheel.at(now + closure.delayMs, {
-            kind: CLOSE,
-            sidecar,
-            data: { session, reason: closure.reason },
-          });
+          wheel.at(now + closure.delayMs, ev(CLOSE, sidecar, { session, reason: closure.reason }));
         }
         wheel.at(now + pool.maintenanceTimeMs, event);
         break;
@@ -370,13 +373,13 @@ export function simulateFleet(scenario: Scenario, sidecars: number): FleetRun {
     ? Math.round(scenario.arrivalsPerSecond * scenario.sessionLengthMs / 1000)
     : 0;
   for (const sidecar of fleet) {
-    wheel.at(rng() * scenario.startSpreadMs, { kind: START, sidecar, data: undefined });
+    wheel.at(rng() * scenario.startSpreadMs, ev(START, sidecar, undefined));
   }
   for (const event of scenario.events) {
-    wheel.at(event.atMs, { kind: SCRIPT, sidecar: undefined, data: event });
+    wheel.at(event.atMs, ev(SCRIPT, undefined, event));
   }
-  wheel.at(0, { kind: ARRIVAL, sidecar: undefined, data: 0 });
-  wheel.at(scenario.binMs - 1, { kind: SAMPLE, sidecar: undefined, data: undefined });
+  wheel.at(0, ev(ARRIVAL, undefined, 0));
+  wheel.at(scenario.binMs - 1, ev(SAMPLE, undefined, undefined));
   wheel.run(handle);
   return { sidecars, metrics, elapsedMs: performance.now() - started, events };
 }
