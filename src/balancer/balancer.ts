@@ -114,14 +114,12 @@ export class Balancer {
 
   /** Leases the best backend, noting when the serving tier changes and why. */
   acquire(now: number): Lease | undefined {
-    const ramping = this.#slowStart.active;
-    const lease = ramping
-      ? this.#pool.acquire(now, (backend) => this.#slowStart.admit(backend.key, now))
-      : this.#pool.acquire(now);
+    const admit = this.#slowStart.admitter(now);
+    const lease = this.#pool.acquire(now, admit);
     const tier = lease?.backend.spec.tier ?? -1;
     // A pick a ramping backend declined is no failover: noting it would flap the serving tier.
     const serving = this.#servingTier ?? -1;
-    const declined = ramping && serving >= 0 && tier > serving;
+    const declined = admit !== undefined && serving >= 0 && tier > serving;
     if (tier !== this.#servingTier && !declined) {
       const previous = this.#servingTier;
       this.#servingTier = tier;
@@ -186,6 +184,11 @@ export class Balancer {
     this.#slowStart.began(backend.key, now, this.tierOf(backend));
     this.#record(now, "recover", `probe succeeded in ${result.latencyMs.toFixed(1)}ms`, backend);
     return true;
+  }
+
+  /** Its slow-start share of the new sessions it would get at `now` (1: not ramping). */
+  slowStartShare(backend: Backend, now: number): number {
+    return this.#slowStart.share(backend.key, now);
   }
 
   /** Backends whose disable time is up and that wait for a recovery probe. */

@@ -189,3 +189,14 @@ Deno.test("slow start is off by default: a recovered backend takes every new ses
   balancer.probed(backend, "recovery", { ok: true, latencyMs: 1 }, 1000);
   assert.equal(balancer.acquire(1000)?.backend, backend);
 });
+
+Deno.test("slowStartShare() tells status pages how much of its share a ramping backend takes", () => {
+  const { balancer } = setup([{ ...home, slowStart: "10s" }, far]);
+  const backend = balancer.get("127.0.0.1:1");
+  assert.ok(backend);
+  assert.equal(balancer.slowStartShare(backend, 0), 1);
+  balancer.dialFailed(backend, "refused", "connection refused", 0);
+  balancer.probed(backend, "recovery", { ok: true, latencyMs: 1 }, 1000);
+  assert.equal(balancer.slowStartShare(backend, 6000), 0.5);
+  assert.equal(balancer.slowStartShare(backend, 11_000), 1);
+});

@@ -87,6 +87,11 @@ export class SlowStart {
     return true;
   }
 
+  /** The pick's `admit` at `now`, or undefined when nothing ramps (the pick's fast path). */
+  admitter(now: number): ((backend: { readonly key: string }) => boolean) | undefined {
+    return this.#ramps.size === 0 ? undefined : (backend) => this.admit(backend.key, now);
+  }
+
   #ramp(key: string, now: number): Ramp | undefined {
     const ramp = this.#ramps.get(key);
     if (ramp === undefined) return undefined;

@@ -254,9 +254,13 @@ function backendStatus(
 }
 
 function eligibleReason(backend: BackendSnapshot, fastest: number | undefined): string {
-  const load = backend.spec.maxConnections === 0
-    ? `load ${backend.load}`
-    : `load ${backend.load}/${backend.spec.maxConnections}`;
+  const ramp = backend.slowStartShare < 1
+    ? `; slow start: ${Math.round(backend.slowStartShare * 100)} % of its new sessions`
+    : "";
+  const load =
+    (backend.spec.maxConnections === 0
+      ? `load ${backend.load}`
+      : `load ${backend.load}/${backend.spec.maxConnections}`) + ramp;
   if (backend.subTier > 0 && backend.latencyMs !== undefined && fastest !== undefined) {
     return `eligible, ${load}; sub-tier ${backend.subTier}: ${round(backend.latencyMs)} ms vs ${
       round(fastest)

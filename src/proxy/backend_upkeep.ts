@@ -161,7 +161,9 @@ export class BackendUpkeep implements LeaseSource, Disposable {
   snapshot(now: number): UpkeepSnapshot {
     const balancer = this.#balancer;
     return {
-      backends: balancer.backends.map((backend) => backendSnapshot(backend, now, false)),
+      backends: balancer.backends.map((backend) =>
+        backendSnapshot(backend, now, false, balancer.slowStartShare(backend, now))
+      ),
       retired: balancer.retired.map((backend) => backendSnapshot(backend, now, true)),
       betterRoomSince: this.#config.backendPool.tiers.map((_, index) =>
         balancer.betterRoomSince(index)

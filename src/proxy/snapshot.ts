@@ -32,6 +32,8 @@ export interface BackendSnapshot {
   readonly retired: boolean;
   /** Why it cannot take a new session, in plain words; undefined when it can. */
   readonly ineligibility: string | undefined;
+  /** Its slow-start share of the new sessions it would get (1: not ramping). */
+  readonly slowStartShare: number;
 }
 
 /** A frontend's backends and names. */
@@ -57,7 +59,12 @@ export interface FrontendSnapshot extends UpkeepSnapshot {
 }
 
 /** A backend as diagnostics see it at `now`. */
-export function backendSnapshot(backend: Backend, now: number, retired: boolean): BackendSnapshot {
+export function backendSnapshot(
+  backend: Backend,
+  now: number,
+  retired: boolean,
+  slowStartShare = 1,
+): BackendSnapshot {
   const why = retired ? `removed; draining ${backend.load} session(s)` : backend.ineligibility(now);
   return {
     spec: backend.spec,
@@ -73,5 +80,6 @@ export function backendSnapshot(backend: Backend, now: number, retired: boolean)
     failuresByKind: new Map(backend.failuresByKind),
     retired,
     ineligibility: why,
+    slowStartShare,
   };
 }
