@@ -23,8 +23,13 @@ import { parseScenario, simulateFleet } from "../../simulate/mod.ts";
 import { background, regionsFor } from "./_common.ts";
 
 const SIDECARS = 20;
-/** New sessions per second per sidecar, and their mean length: 16 sessions held each. */
-const ARRIVALS_PER_SECOND = 2;
+/** New sessions per second per sidecar, and their mean length: 12 sessions held each. */
+const ARRIVALS_PER_SECOND = 1.5;
+/**
+ * Below this fraction of the target rate the clients' own timers were starved (the machine is
+ * too busy for the check to mean anything): that is reported as such, not as a disagreement.
+ */
+const STARVED = 0.7;
 const SESSION_MS = 8_000;
 const BIN_MS = 2_000;
 const DOWN_AT_MS = 14_000;
@@ -35,7 +40,7 @@ const TOLERANCE = 0.25;
 /**
  * The real failback closes must lie within this fraction of the simulated mean. Wider: on two
  * busy cores the twenty sidecars' recovery probes run late, so a few more sessions land on near
- * after home is back and are moved later (measured +15–20 %); the simulated clock is exact.
+ * after home is back and are moved later (measured up to +20 %); the simulated clock is exact.
  */
 const CLOSES_TOLERANCE = 0.35;
 const SEEDS = 10;
@@ -219,6 +224,13 @@ export const fleet: Scenario = {
     context.figure(
       `home per ${BIN_MS / 1000} s from recovery, real (sim)`,
       home.slice(fromBin).map((n, i) => `${n} (${Math.round(simMean(fromBin + i))})`).join(" "),
+    );
+    const made = real.steady * (1000 / BIN_MS) / SIDECARS;
+    context.check(
+      made >= STARVED * ARRIVALS_PER_SECOND,
+      `clients made ${
+        made.toFixed(2)
+      } sessions/s per sidecar of ${ARRIVALS_PER_SECOND}: the machine is too busy for the comparison`,
     );
     context.check(
       real.ratio >= low * (1 - TOLERANCE) && real.ratio <= high * (1 + TOLERANCE),
