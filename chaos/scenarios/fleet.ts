@@ -239,9 +239,9 @@ export const fleet: Scenario = {
       }× ±${TOLERANCE * 100} %`,
     );
     context.check(
-      Math.abs(failbackCloses - meanCloses) <= TOLERANCE * meanCloses,
+      Math.abs(failbackCloses - meanCloses) <= CLOSES_TOLERANCE * meanCloses,
       `${failbackCloses} failback closes, simulated ${Math.round(meanCloses)} ±${
-        TOLERANCE * 100
+        CLOSES_TOLERANCE * 100
       } %`,
     );
   },

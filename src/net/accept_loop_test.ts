@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import type { Fields, Logger } from "../log/mod.ts";
-import { FakeScheduler } from "../testing/mod.ts";
+import { FakeScheduler, recordingLog } from "../testing/mod.ts";
 import { AcceptLoop } from "./accept_loop.ts";
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -25,20 +24,6 @@ class ScriptedListener {
       waiter.reject(new Deno.errors.BadResource("closed"));
     }
   }
-}
-
-function recordingLog(): Logger & { lines: Array<[string, string, Fields | undefined]> } {
-  const lines: Array<[string, string, Fields | undefined]> = [];
-  const at = (level: string) => (message: string, fields?: Fields) =>
-    void lines.push([level, message, fields]);
-  return {
-    lines,
-    debug: at("debug"),
-    info: at("info"),
-    warn: at("warn"),
-    error: at("error"),
-    flush: () => {},
-  };
 }
 
 Deno.test("AcceptLoop backs off 10 ms doubling after EMFILE, accepts again, and logs the episode once with its count", async () => {

@@ -1,21 +1,6 @@
 import assert from "node:assert/strict";
-import type { Fields, Logger } from "../log/mod.ts";
-import { FakeScheduler } from "../testing/mod.ts";
+import { FakeScheduler, recordingLog } from "../testing/mod.ts";
 import { NameFailureLog } from "./name_failure_log.ts";
-
-function recordingLog(): Logger & { lines: Array<[string, string, Fields | undefined]> } {
-  const lines: Array<[string, string, Fields | undefined]> = [];
-  const at = (level: string) => (message: string, fields?: Fields) =>
-    void lines.push([level, message, fields]);
-  return {
-    lines,
-    debug: at("debug"),
-    info: at("info"),
-    warn: at("warn"),
-    error: at("error"),
-    flush: () => {},
-  };
-}
 
 Deno.test("an unresolvable name is logged once, then as a count with backoff, then 'resolves again'", async () => {
   const scheduler = new FakeScheduler(0);

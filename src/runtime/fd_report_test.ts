@@ -1,21 +1,7 @@
 import assert from "node:assert/strict";
 import { validateConfig } from "../config/mod.ts";
-import type { Fields, Logger } from "../log/mod.ts";
 import { reportFdHeadroom } from "./fd_report.ts";
-
-function recordingLog(): Logger & { lines: Array<[string, string, Fields | undefined]> } {
-  const lines: Array<[string, string, Fields | undefined]> = [];
-  const at = (level: string) => (message: string, fields?: Fields) =>
-    void lines.push([level, message, fields]);
-  return {
-    lines,
-    debug: at("debug"),
-    info: at("info"),
-    warn: at("warn"),
-    error: at("error"),
-    flush: () => {},
-  };
-}
+import { recordingLog } from "../testing/mod.ts";
 
 const config = validateConfig({
   frontends: [{

@@ -38,3 +38,4 @@ export { connectPg, type ConnectPgOptions, sqlState, type TestPgConn } from "./p
 export { type FakeAnswer, FakeDialer } from "./fake_dialer.ts";
 export { freePort } from "./ports.ts";
 export { redisServerArgs, type RedisServerOptions } from "./redis_server.ts";
+export { type LoggedLine, recordingLog } from "./recording_log.ts";
