@@ -21,7 +21,7 @@ Deno.test("deno install gives an `iaido` command with the version from deno.json
       "iaido",
       "--config",
       `${ROOT}deno.json`,
-      "--v8-flags=--max-semi-space-size=1",
+      "--v8-flags=--max-semi-space-size=2",
       "--allow-net",
       "--allow-read=iaido.yaml,/etc/iaido/iaido.yaml",
       `${ROOT}main.ts`,

@@ -40,7 +40,7 @@ Deno.test("sidecarArgs() runs the README's command, variant flags before the per
   });
   assert.deepEqual(args.slice(0, 6), [
     "run",
-    "--v8-flags=--max-semi-space-size=1",
+    "--v8-flags=--max-semi-space-size=2",
     "--cpu-prof",
     "--allow-net",
     "--allow-read=/c.json",
