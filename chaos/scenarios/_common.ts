@@ -141,6 +141,25 @@ export function percent(part: number, whole: number): string {
 }
 
 /**
+ * Waits (up to 5 s) for the sidecar's open sockets to fall back to
+ * `baseline`; returns the last count seen, for the figures and the check.
+ */
+export async function socketsBackTo(
+  context: ScenarioContext,
+  sidecar: SidecarUnderTest,
+  baseline: number,
+): Promise<number> {
+  let after = -1;
+  await until(
+    context,
+    async () => (after = await sidecar.sockets()) <= baseline,
+    5_000,
+    `sidecar sockets back to ${baseline}`,
+  ).catch(() => {});
+  return after;
+}
+
+/**
  * The sidecar's idle socket count: the lowest of several samples over `windowMs`, so a
  * probe that happens to be open at one instant does not raise the baseline.
  */

@@ -14,6 +14,10 @@ import { fleet } from "./fleet.ts";
 import { latencyShift } from "./latency_shift.ts";
 import { nodeDown } from "./node_down.ts";
 import { integrity } from "./integrity.ts";
+import { resetThrough } from "./reset_through.ts";
+import { halfCloseTimeout } from "./half_close_timeout.ts";
+import { healthClose } from "./health_close.ts";
+import { deadIdlePeer } from "./dead_idle_peer.ts";
 import { resetTimeout } from "./reset_timeout.ts";
 import { redisFailover } from "./redis_failover.ts";
 import { pgShutdown } from "./pg_shutdown.ts";
@@ -32,6 +36,10 @@ export const SCENARIOS: readonly Scenario[] = [
   refuseRecover,
   nodeDown,
   resetTimeout,
+  resetThrough,
+  halfCloseTimeout,
+  healthClose,
+  deadIdlePeer,
   integrity,
   redisFailover,
   pgShutdown,

@@ -15,6 +15,7 @@ import {
   idleSockets,
   regionsFor,
   sidecarFor,
+  socketsBackTo,
   until,
 } from "./_common.ts";
 
@@ -81,14 +82,8 @@ export const resetTimeout: Scenario = {
     await context.faults.api.removeToxic(resetNode.proxy, "rst");
     await context.faults.api.removeToxic(timeoutNode.proxy, "hang");
     context.mark("toxics removed", "heal");
-    let after = -1;
-    await until(
-      context,
-      async () => (after = await sidecar.sockets()) <= baseline,
-      5_000,
-      `sidecar sockets back to ${baseline}`,
-    )
-      .catch(() => context.check(false, `sidecar sockets ${after}, baseline ${baseline}`));
+    const after = await socketsBackTo(context, sidecar, baseline);
+    context.check(after <= baseline, `sidecar sockets ${after}, baseline ${baseline}`);
     const check = await clients.connection(99, { payloadBytes: 4096 });
     context.figure("sessions", formatCounts(countByNode(ended)));
     context.figure("ended", formatCounts(endedBy));
@@ -97,7 +92,7 @@ export const resetTimeout: Scenario = {
     let resetSeen = 0;
     for (const line of endedSessions(context, sidecar)) {
       const node = nodeOf.get(line.backend) ?? line.backend;
-      if (node === resetNode.id && line.how === "error") resetSeen++;
+      if (node === resetNode.id && line.how === "backend reset") resetSeen++;
       how.set(`${node}: ${line.how}`, (how.get(`${node}: ${line.how}`) ?? 0) + 1);
     }
     context.figure("sidecar saw", formatCounts(how));

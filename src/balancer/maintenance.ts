@@ -50,7 +50,7 @@ export interface BackendView {
 /** A decision to close one session. */
 export interface Closure {
   readonly sessionId: number;
-  readonly reason: "drain" | "failback";
+  readonly reason: "drain" | "failback" | "health";
   /** When, within the tick, to close it. */
   readonly delayMs: number;
   /** Plain words for logs and the decision log. */

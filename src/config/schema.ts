@@ -14,6 +14,9 @@ import type { Spec } from "./schema_types.ts";
 
 export { type Field, MAX_DURATION_MS, normalizedKey, type Spec } from "./schema_types.ts";
 
+/** The longest TCP keepalive idle time Linux takes (`TCP_KEEPIDLE` ≤ 32767 s). */
+const MAX_KEEPALIVE_MS = 32_767_000;
+
 const backendPool: Spec = {
   kind: "object",
   fields: {
@@ -75,6 +78,18 @@ const frontend: Spec = {
       default: 10_000,
     },
     ...PROTOCOL_FIELDS,
+    keepAlive: {
+      spec: { kind: "duration", min: 0, max: MAX_KEEPALIVE_MS },
+      doc:
+        "TCP keepalive idle time on both sockets of every plain tcp session, so a dead peer ends its session (whole seconds, rounded up; 0 = off; probe interval and count are the host's `net.ipv4.tcp_keepalive_intvl`/`_probes`).",
+      default: 15_000,
+    },
+    halfCloseTimeout: {
+      spec: { kind: "duration", min: 0 },
+      doc:
+        "Once one direction of a plain tcp session has ended (FIN), close the session when the other has not ended within this long (0 = never).",
+      default: 30_000,
+    },
     backendPool: { spec: backendPool, doc: "Where connections go.", required: true },
   },
 };

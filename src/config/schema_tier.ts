@@ -41,6 +41,12 @@ const healthCheck: Spec = {
       doc: "Bytes the reply must contain to pass (empty = connecting is enough).",
       default: "",
     },
+    closeSessionsOnFailure: {
+      spec: { kind: "bool" },
+      doc:
+        "When a check takes a backend down, close its sessions (smeared over `maintenanceTime`, like a drain) so their clients reconnect to a healthy one.",
+      default: false,
+    },
   },
 };
 

@@ -61,6 +61,8 @@ export interface HealthCheckInput {
   readonly send?: string;
   /** Bytes the reply must contain. @default "" (connecting is enough) */
   readonly expect?: string;
+  /** Close a backend's sessions when a check takes it down (smeared like a drain). @default false */
+  readonly closeSessionsOnFailure?: boolean;
 }
 
 /** Disable time per dial-failure class. */
@@ -111,6 +113,10 @@ export interface FrontendInput {
   readonly rebalanceDuration?: Duration;
   /** How long a new client may wait for a backend when all are full or down. @default "10s" */
   readonly queueTimeout?: Duration;
+  /** TCP keepalive idle time on both sockets of a tcp session (whole seconds); 0 is off. @default "15s" */
+  readonly keepAlive?: Duration;
+  /** Close a tcp session whose other direction has not ended this long after one did; 0 is never. @default "30s" */
+  readonly halfCloseTimeout?: Duration;
   /** How much of the protocol the sidecar reads. @default "tcp" */
   readonly protocol?: Protocol;
   /** PostgreSQL options, with `protocol: "postgres"`. */
@@ -197,6 +203,7 @@ export interface HealthCheck {
   readonly fall: number;
   readonly send: string;
   readonly expect: string;
+  readonly closeSessionsOnFailure: boolean;
 }
 
 /** Normalized disable times, in milliseconds. */
@@ -243,6 +250,8 @@ export interface Frontend {
   readonly idleDurationMs: number;
   readonly rebalanceDurationMs: number;
   readonly queueTimeoutMs: number;
+  readonly keepAliveMs: number;
+  readonly halfCloseTimeoutMs: number;
   readonly protocol: Protocol;
   /** Present exactly when `protocol` is "postgres". */
   readonly postgres?: Postgres;

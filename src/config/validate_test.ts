@@ -313,6 +313,7 @@ Deno.test("validateConfig() takes SRV targets, health checks and a resolver", ()
     fall: 3,
     send: "PING\r\n",
     expect: "PONG",
+    closeSessionsOnFailure: false,
   });
   assert.deepEqual(tier?.targets[0], {
     hosts: [],

@@ -2,6 +2,12 @@
  * Socket plumbing shared by the proxy and the diagnostics: accept loops
  * that survive running out of descriptors, retry backoff, and telling
  * local failures from the peer's.
+ *
+ * And the session data path of plain tcp frontends on node:net: listening,
+ * dialling, and relaying bytes between a client and a backend with
+ * half-close, reset and keepalive passed through. node:net rather than
+ * `Deno.Conn` there because a `Deno.Conn` always sends a FIN when closed (it
+ * shuts the write side down first) and has no keepalive idle time.
  * @module
  */
 
@@ -18,3 +24,14 @@ export {
   type FdView,
 } from "./fd_headroom.ts";
 export { parseOpenFilesLimit, readFdSoftLimit } from "./fd_limit.ts";
+export { type DialFailure, type DialOptions, type TcpDialer, tcpDialer } from "./dial.ts";
+export { type ListenOptions, listenTcp, type TcpListener } from "./listen.ts";
+export { type Buffers, SMALL_BUFFER_SIZE, SocketReader, type TcpConnection } from "./reader.ts";
+export {
+  classifySocketError,
+  Relay,
+  type RelayOptions,
+  type RelayOutcome,
+  type Side,
+  type SideEnd,
+} from "./relay.ts";

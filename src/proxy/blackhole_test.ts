@@ -2,7 +2,7 @@
  * A blackholed backend (SYNs dropped: the dial neither succeeds nor is
  * refused) is caught by the dial timeout, disabled for `disableFor.timeout`,
  * and the same client goes on to the next tier without seeing an error.
- * The blackhole is a dialer that never answers for that one address, turned
+ * The blackhole is a dialer (of probes and of sessions) that never answers for that one address, turned
  * on only once the startup latency probe has measured the backend: that
  * probe would otherwise race the client's dial to the same timeout and
  * count a second failure, or disable the backend before the client comes.
@@ -12,6 +12,8 @@
 import assert from "node:assert/strict";
 import { startSidecar } from "../../mod.ts";
 import { connectIdentified, startTestServer, waitFor } from "../testing/mod.ts";
+import { type TcpDialer, tcpDialer } from "../net/mod.ts";
+import { BufferPool } from "./buffer_pool.ts";
 import { denoDialer, type Dialer } from "./dial.ts";
 import type { Status } from "../diag/mod.ts";
 
@@ -20,18 +22,24 @@ Deno.test("a blackholed backend is timed out, disabled for disableFor.timeout, a
   await using near = startTestServer("near", { greeting: "near" });
   let blackholed = false;
   let homeDials = 0;
-  const dialer: Dialer = (options) => {
-    if (options.port !== home.port) return denoDialer(options);
-    homeDials++;
-    if (!blackholed) return denoDialer(options);
-    return new Promise((_, reject) =>
-      options.signal.addEventListener(
+  const hang = (signal: AbortSignal) =>
+    new Promise<never>((_, reject) =>
+      signal.addEventListener(
         "abort",
         () => reject(new DOMException("aborted", "AbortError")),
         { once: true },
       )
     );
+  const blackholes = (port: number) => {
+    if (port !== home.port) return false;
+    homeDials++;
+    return blackholed;
   };
+  const dialer: Dialer = (options) =>
+    blackholes(options.port) ? hang(options.signal) : denoDialer(options);
+  const dial = tcpDialer(new BufferPool());
+  const sessionDialer: TcpDialer = (options) =>
+    blackholes(options.port) ? hang(options.signal) : dial(options);
   await using sidecar = await startSidecar({
     frontends: [{
       name: "db",
@@ -48,7 +56,7 @@ Deno.test("a blackholed backend is timed out, disabled for disableFor.timeout, a
         ],
       },
     }],
-  }, { dialer });
+  }, { dialer, sessionDialer });
   const status = async () =>
     await sidecar.diagHandler(new Request("http://diag/statusz")).json() as Status;
   const homeBackend = async () => (await status()).frontends[0]?.tiers[0]?.backends[0];

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { isLocalError } from "../net/mod.ts";
+import { isLocalError, type TcpConnection, type TcpDialer } from "../net/mod.ts";
 import type { FailureKind } from "../pool/mod.ts";
 import type { Scheduler } from "../scheduler.ts";
 
@@ -133,4 +133,52 @@ function classify(address: string, error: unknown): DialError | LocalDialError {
     ? "unreachable"
     : "error";
   return new DialError(kind, address, message, { cause: error });
+}
+
+/** node's error codes for a failed connect, as a failure class and the words we show. */
+const NODE_DIAL_ERRORS: Readonly<Record<string, readonly [FailureKind, string]>> = {
+  ECONNREFUSED: ["refused", "connection refused"],
+  ETIMEDOUT: ["timeout", "connection timed out"],
+  ECONNRESET: ["reset", "connection reset"],
+  EHOSTUNREACH: ["unreachable", "host unreachable"],
+  ENETUNREACH: ["unreachable", "network unreachable"],
+};
+
+/**
+ * Dials a plain tcp session's backend on the node:net data path, like
+ * `dialAborting`: the deadline aborts the caller's own controller.
+ *
+ * @throws {DialError} classified: refused, timeout, unreachable, reset or error
+ * @throws {LocalDialError} when the failure is this process's, not the backend's
+ */
+export async function dialSession(
+  dialer: TcpDialer,
+  address: { readonly key: string; readonly hostname: string; readonly port: number },
+  timeoutMs: number,
+  abort: AbortController,
+  timers: Pick<Scheduler, "after">,
+): Promise<TcpConnection> {
+  const { signal } = abort;
+  let timedOut = false;
+  const cancel = timers.after(timeoutMs, () => {
+    if (signal.aborted) return;
+    timedOut = true;
+    abort.abort();
+  });
+  try {
+    return await dialer({ hostname: address.hostname, port: address.port, signal });
+  } catch (error) {
+    if (timedOut) {
+      throw new DialError("timeout", address.key, `no answer within ${timeoutMs}ms`, {
+        cause: error,
+      });
+    }
+    if (signal.aborted) throw error;
+    const code = (error as { code?: unknown })?.code;
+    const known = typeof code === "string" ? NODE_DIAL_ERRORS[code] : undefined;
+    if (known !== undefined) throw new DialError(known[0], address.key, known[1], { cause: error });
+    throw classify(address.key, error);
+  } finally {
+    cancel();
+  }
 }

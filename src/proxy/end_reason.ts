@@ -6,8 +6,19 @@
 
 /** How a session ended, as the access log says it. */
 export type EndReason =
+  /** The side named sent its FIN first, and both sides finished. */
   | "client close"
   | "backend close"
+  /** The side named reset its connection; the other side was reset too (tcp sessions). */
+  | "client reset"
+  | "backend reset"
+  /** The side named stopped answering (keepalive or retransmission timeout); the other was reset. */
+  | "client timeout"
+  | "backend timeout"
+  /** One direction ended and the other did not within `halfCloseTimeout`. */
+  | "half-close timeout"
+  /** Its backend failed its health check (`closeSessionsOnFailure`). */
+  | "health"
   | "idle"
   | "drain"
   | "failback"

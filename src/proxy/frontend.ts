@@ -10,7 +10,14 @@ import type { DecisionLog } from "../balancer/mod.ts";
 import { formatHostPort, type Frontend, parseHostPort } from "../config/mod.ts";
 import type { Resolver } from "../discovery/mod.ts";
 import type { Logger } from "../log/mod.ts";
-import { AcceptLoop, closeQuietly, isResourceExhaustion } from "../net/mod.ts";
+import {
+  AcceptLoop,
+  closeQuietly,
+  isResourceExhaustion,
+  type TcpConnection,
+  type TcpDialer,
+  type TcpListener,
+} from "../net/mod.ts";
 import type { Scheduler } from "../scheduler.ts";
 import { BackendUpkeep } from "./backend_upkeep.ts";
 import type { BufferPool } from "./buffer_pool.ts";
@@ -23,6 +30,8 @@ import { protocolWiring } from "./protocol_wiring.ts";
 import type { ProtocolFactory } from "./session_protocol.ts";
 import type { EndReason } from "./end_reason.ts";
 import { Session, type SessionDeps } from "./session.ts";
+import { closeSessionsOnHealthFailure, listenForTcp, tcpSessionDeps } from "./tcp_frontend.ts";
+import { TcpSession, type TcpSessionDeps } from "./tcp_session.ts";
 import { SessionRegistry } from "./session_registry.ts";
 import type { FrontendSnapshot } from "./snapshot.ts";
 
@@ -31,7 +40,10 @@ export interface FrontendDeps {
   readonly scheduler: Scheduler;
   readonly log: Logger;
   readonly resolver: Resolver;
+  /** Probes' and protocol sessions' dialer. */
   readonly dialer: Dialer;
+  /** Plain tcp sessions' dialer (the node:net data path). */
+  readonly sessionDialer: TcpDialer;
   readonly buffers: BufferPool;
   readonly decisions: DecisionLog;
   /** A number in [0, 1), for smearing closes. */
@@ -46,7 +58,11 @@ export interface DescriptorGate {
   shouldShed(): boolean;
   /** An accept or dial failed for lack of descriptors at `now`. */
   exhausted(now: number): void;
+  view?(now: number): { readonly atLimit: boolean }; // at the limit, or just after an EMFILE
 }
+
+/** Protocol frontends accept on Deno (their sessions read `Deno.Conn`), tcp ones on node:net. */
+type Listener = Deno.TcpListener | TcpListener;
 
 /** A listening frontend and its sessions. */
 export class RunningFrontend implements AsyncDisposable {
@@ -57,18 +73,21 @@ export class RunningFrontend implements AsyncDisposable {
   readonly #stats = new FrontendStats();
   readonly #sessions: SessionRegistry;
   readonly #upkeep: BackendUpkeep;
-  readonly #acceptLoop: AcceptLoop;
+  readonly #acceptLoop: AcceptLoop | undefined;
+  readonly #tcpListener: TcpListener | undefined;
+  readonly #stopHealthClose: () => void;
   /** PostgreSQL cancel keys of live sessions → their backends. */
   readonly #cancelKeys = new Map<string, BackendSpec>();
   /** Undefined for tcp. */
   #protocol: ProtocolFactory | undefined;
   #sessionDepsNow: SessionDeps;
+  #tcpSessionDepsNow: TcpSessionDeps;
   readonly #dialDeadlines: DeadlineSweep;
   #nextSessionId = 1;
   /** Clients shed since shedding began; undefined while not shedding. */
   #shedding: number | undefined;
 
-  private constructor(config: Frontend, deps: FrontendDeps, listener: Deno.TcpListener) {
+  private constructor(config: Frontend, deps: FrontendDeps, listener: Listener) {
     this.#config = config;
     this.#deps = deps;
     this.#sessions = new SessionRegistry({ ...deps, stats: this.#stats });
@@ -76,6 +95,13 @@ export class RunningFrontend implements AsyncDisposable {
     this.#upkeep = new BackendUpkeep(config, deps, this.#sessions, this.#stats);
     this.#dialDeadlines = new DeadlineSweep(deps.scheduler);
     this.#sessionDepsNow = this.#sessionDeps(config);
+    this.#tcpSessionDepsNow = tcpSessionDeps(config, deps, this.#upkeep, this.#dialDeadlines);
+    this.#stopHealthClose = closeSessionsOnHealthFailure(() => this.#config, this.#sessions, deps);
+    if (!("addr" in listener)) {
+      this.address = formatHostPort(listener.hostname, listener.port);
+      this.#tcpListener = listener;
+      return;
+    }
     const bound = listener.addr as Deno.NetAddr;
     this.address = formatHostPort(bound.hostname, bound.port);
     this.#acceptLoop = new AcceptLoop(listener, {
@@ -97,9 +123,18 @@ export class RunningFrontend implements AsyncDisposable {
       hostname: string;
       port: number;
     };
-    let listener: Deno.TcpListener;
+    const address = { hostname: hostname === "" ? "0.0.0.0" : hostname, port };
+    // A tcp client accepted before the frontend exists (none: no event turn between) is closed.
+    const tcp: { frontend?: RunningFrontend } = {};
+    let listener: Listener;
     try {
-      listener = Deno.listen({ hostname: hostname === "" ? "0.0.0.0" : hostname, port });
+      listener = config.protocol !== "tcp"
+        ? Deno.listen(address)
+        : await listenForTcp(config, address, deps, (client) => {
+          const frontend = tcp.frontend;
+          if (frontend === undefined) client.socket.destroy();
+          else frontend.#admitTcp(client);
+        });
     } catch (error) {
       throw new ListenError(
         `frontend ${config.name}: cannot listen on ${config.bindAddress}: ${
@@ -109,6 +144,7 @@ export class RunningFrontend implements AsyncDisposable {
       );
     }
     const frontend = new RunningFrontend(config, deps, listener);
+    tcp.frontend = frontend;
     await frontend.#useProtocol(config);
     await frontend.#upkeep.start();
     return frontend;
@@ -126,6 +162,7 @@ export class RunningFrontend implements AsyncDisposable {
   async update(config: Frontend): Promise<void> {
     this.#config = config;
     this.#sessionDepsNow = this.#sessionDeps(config);
+    this.#tcpSessionDepsNow = tcpSessionDeps(config, this.#deps, this.#upkeep, this.#dialDeadlines);
     this.#sessions.configure(config.name, config.idleDurationMs);
     await this.#useProtocol(config);
     await this.#upkeep.update(config);
@@ -151,13 +188,14 @@ export class RunningFrontend implements AsyncDisposable {
       waitingClients: this.#upkeep.waiting,
       stats: this.#stats.snapshot(),
       liveBytes: this.#sessions.liveBytes(),
-      acceptStall: this.#acceptLoop.stall,
+      acceptStall: this.#acceptLoop?.stall ?? this.#tcpListener?.stall,
     };
   }
 
   /** Stops accepting new clients; resolves once the listener is really closed. */
   async stopAccepting(): Promise<void> {
-    await this.#acceptLoop.close();
+    await this.#acceptLoop?.close();
+    await this.#tcpListener?.close();
   }
 
   /** Closes every open session with `reason`. */
@@ -171,6 +209,7 @@ export class RunningFrontend implements AsyncDisposable {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
+    this.#stopHealthClose();
     this.#upkeep.stopJobs();
     this.#sessions[Symbol.dispose]();
     await this.stopAccepting();
@@ -180,18 +219,29 @@ export class RunningFrontend implements AsyncDisposable {
     this.#upkeep[Symbol.dispose]();
   }
 
-  /** Starts a session for `client`, or closes it at once when descriptors run short. */
+  /** Starts a protocol session for `client`, or closes it at once when descriptors run short. */
   #admit(client: Deno.TcpConn): void {
+    if (this.#shed()) closeQuietly(client);
+    else this.#startSession(client);
+  }
+
+  /** Starts a tcp session for `client`, or closes it at once when descriptors run short. */
+  #admitTcp(client: TcpConnection): void {
+    if (this.#shed()) return void client.socket.destroy();
+    const session = new TcpSession(this.#nextSessionId++, client, this.#deps.scheduler.now());
+    this.#sessions.track(session, this.#runTcpSession);
+  }
+
+  /** Whether to close a new client at once (descriptors run short); counts and logs it. */
+  #shed(): boolean {
     const { fds, log } = this.#deps;
     if (!fds.shouldShed()) {
       if (this.#shedding !== undefined) {
         log.info("taking new clients again", { frontend: this.#config.name, shed: this.#shedding });
         this.#shedding = undefined;
       }
-      this.#startSession(client);
-      return;
+      return false;
     }
-    closeQuietly(client);
     this.#stats.shed();
     if (this.#shedding === undefined) {
       log.warn("near the file descriptor limit: closing new clients at once until sessions end", {
@@ -200,6 +250,7 @@ export class RunningFrontend implements AsyncDisposable {
       });
     }
     this.#shedding = (this.#shedding ?? 0) + 1;
+    return true;
   }
 
   async #useProtocol(config: Frontend): Promise<void> {
@@ -241,5 +292,9 @@ export class RunningFrontend implements AsyncDisposable {
 
   readonly #runSession = (session: Session, ended: () => void): void => {
     session.start(this.#sessionDepsNow, ended);
+  };
+
+  readonly #runTcpSession = (session: TcpSession, ended: () => void): void => {
+    session.start(this.#tcpSessionDepsNow, ended);
   };
 }

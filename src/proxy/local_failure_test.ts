@@ -10,6 +10,8 @@ import { startSidecar } from "../../mod.ts";
 import type { Status } from "../diag/mod.ts";
 import { systemScheduler } from "../scheduler.ts";
 import { connectIdentified, readAll, splitAddress, startTestServer } from "../testing/mod.ts";
+import { type TcpDialer, tcpDialer } from "../net/mod.ts";
+import { BufferPool } from "./buffer_pool.ts";
 import { dialBackend, type Dialer, DialError, LocalDialError } from "./dial.ts";
 
 const emfile = () =>
@@ -39,13 +41,19 @@ Deno.test("EMFILE on every dial closes the clients but disables no backend", asy
     dials++;
     return failing ? Promise.reject(emfile()) : Deno.connect(options);
   };
+  // A tcp frontend's sessions dial on node:net: the same failure there.
+  const dial = tcpDialer(new BufferPool());
+  const sessionDialer: TcpDialer = (options) => {
+    dials++;
+    return failing ? Promise.reject(emfile()) : dial(options);
+  };
   await using sidecar = await startSidecar({
     frontends: [{
       name: "db",
       bindAddress: "127.0.0.1:0",
       backendPool: { tiers: [{ targets: [{ hosts: ["127.0.0.1"], port: home.port }] }] },
     }],
-  }, { dialer });
+  }, { dialer, sessionDialer });
   const address = sidecar.frontends[0]?.address as string;
   for (let i = 0; i < 3; i++) {
     const conn = await Deno.connect(splitAddress(address));

@@ -94,6 +94,16 @@ export class Session {
     return this.#server !== undefined;
   }
 
+  /** Client → backend bytes. */
+  get bytesUp(): number {
+    return this.up.bytes;
+  }
+
+  /** Backend → client bytes. */
+  get bytesDown(): number {
+    return this.down.bytes;
+  }
+
   /** Bytes moved either way: when it stops changing, the session is idle. */
   get activity(): number {
     return this.up.bytes + this.down.bytes;

@@ -11,10 +11,24 @@ import { type Scheduler, TimerGroup } from "../scheduler.ts";
 import type { FrontendStats } from "./frontend_stats.ts";
 import { IdleTracker, sweepIntervalMs } from "./idle.ts";
 import type { EndReason } from "./end_reason.ts";
-import type { Session } from "./session.ts";
+import type { BackendSpec } from "../pool/mod.ts";
 
 /** Bytes moved by live sessions, per backend address. */
 export type LiveBytes = ReadonlyMap<string, { readonly up: number; readonly down: number }>;
+
+/** A session as the registry tracks it (plain tcp and protocol sessions alike). */
+export interface TrackedSession {
+  readonly id: number;
+  readonly startedAt: number;
+  readonly backend: BackendSpec | undefined;
+  readonly connected: boolean;
+  /** Bytes moved either way: when it stops changing, the session is idle. */
+  readonly activity: number;
+  readonly bytesUp: number;
+  readonly bytesDown: number;
+  readonly endReason: EndReason | undefined;
+  close(reason: EndReason): void;
+}
 
 /** What the registry needs from its frontend. */
 export interface RegistryDeps {
@@ -26,11 +40,11 @@ export interface RegistryDeps {
 /** The sessions of one frontend. */
 export class SessionRegistry implements Disposable {
   readonly #deps: RegistryDeps;
-  readonly #sessions = new Map<number, Session>();
+  readonly #sessions = new Map<number, TrackedSession>();
   /** Who waits for the last session to end (`done`). */
   #emptied: Array<() => void> = [];
   readonly #closing = new Set<number>();
-  readonly #idle = new IdleTracker<Session>();
+  readonly #idle = new IdleTracker<TrackedSession>();
   readonly #timers: TimerGroup;
   #frontendName = "";
   #stopSweep: () => void = () => {};
@@ -57,7 +71,10 @@ export class SessionRegistry implements Disposable {
    * counts its end. A callback rather than a promise per session, since a
    * session's promise would be held for as long as it is open.
    */
-  track(session: Session, start: (session: Session, ended: () => void) => void): void {
+  track<S extends TrackedSession>(
+    session: S,
+    start: (session: S, ended: () => void) => void,
+  ): void {
     this.#sessions.set(session.id, session);
     this.#deps.stats.accepted();
     start(session, () => this.#ended(session));
@@ -113,8 +130,8 @@ export class SessionRegistry implements Disposable {
       const key = session.backend?.key;
       if (key === undefined) continue;
       const sum = bytes.get(key) ?? { up: 0, down: 0 };
-      sum.up += session.up.bytes;
-      sum.down += session.down.bytes;
+      sum.up += session.bytesUp;
+      sum.down += session.bytesDown;
       bytes.set(key, sum);
     }
     return bytes;
@@ -125,7 +142,7 @@ export class SessionRegistry implements Disposable {
     this.#timers[Symbol.dispose]();
   }
 
-  #ended(session: Session): void {
+  #ended(session: TrackedSession): void {
     if (!this.#sessions.delete(session.id)) return;
     this.#closing.delete(session.id);
     const durationMs = this.#deps.scheduler.now() - session.startedAt;

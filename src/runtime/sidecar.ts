@@ -19,7 +19,7 @@ import {
   DiagEndpoint,
 } from "../diag/mod.ts";
 import { type Logger, silentLogger } from "../log/mod.ts";
-import { FdHeadroom, readFdSoftLimit } from "../net/mod.ts";
+import { FdHeadroom, readFdSoftLimit, type TcpDialer, tcpDialer } from "../net/mod.ts";
 import { BufferPool, denoDialer, type Dialer, ListenError } from "../proxy/mod.ts";
 import { type Scheduler, systemScheduler } from "../scheduler.ts";
 import { reportFdHeadroom } from "./fd_report.ts";
@@ -34,8 +34,10 @@ export interface SidecarOptions {
   readonly scheduler?: Scheduler;
   /** @default the config's resolver.nameServer, else the system resolver (getaddrinfo) */
   readonly resolver?: Resolver;
-  /** @default Deno.connect */
+  /** Health and latency probes' dialer. @default Deno.connect */
   readonly dialer?: Dialer;
+  /** Sessions' dialer (the data path, on node:net). @default `tcpDialer` */
+  readonly sessionDialer?: TcpDialer;
   /** @default Math.random */
   readonly rng?: () => number;
   /** Reported by diagnostics. @default "dev" */
@@ -95,6 +97,7 @@ export async function launchSidecar(
   decisions.subscribe(({ kind, frontend, backend, reason }) =>
     log.info("decision", { kind, frontend, backend, reason })
   );
+  const buffers = new BufferPool();
   const resolver = new SwitchableResolver(options.resolver ?? resolverFor(config));
   // Two descriptors per session (client and backend), plus what diagnostics hold.
   let socketsInUse = () => 0;
@@ -105,7 +108,8 @@ export async function launchSidecar(
     scheduler,
     resolver,
     dialer: options.dialer ?? denoDialer,
-    buffers: new BufferPool(),
+    sessionDialer: options.sessionDialer ?? tcpDialer(buffers),
+    buffers,
     decisions,
     rng: options.rng ?? Math.random,
     fds,

@@ -20,10 +20,12 @@ export {
   connectIdentified,
   type IdentifiedConn,
   readAll,
+  readLine,
   splitAddress,
 } from "./client.ts";
 export { startTestDnsServer } from "./dns_server.ts";
 export { waitFor } from "./wait.ts";
+export { type SocketServer, startSocketServer } from "./socket_server.ts";
 export { concatBytes, everySplit } from "./bytes.ts";
 export {
   PG_TEST_PASSWORD,

@@ -1,0 +1,209 @@
+/**
+ * The frontend's listener on node:net, so that every accepted socket can
+ * later be reset (`resetAndDestroy`) and given a keepalive idle time —
+ * neither is possible on a `Deno.Conn` — and reads through our own buffers.
+ *
+ * Deno 2.9's node:net server stops accepting for good, without an error,
+ * once an accept fails for lack of file descriptors (measured: 45 clients
+ * left in the backlog after 30 descriptors were freed). A watchdog finds
+ * that: while no client arrives, it connects to the listener itself every
+ * `watchdogMs`; a probe still not accepted at the next check means the
+ * listener is stuck, and it listens again on the same address.
+ * @module
+ */
+
+import net from "node:net";
+import type { Cancel, Scheduler } from "../scheduler.ts";
+import { type Buffers, onreadOptions, SocketReader, type TcpConnection } from "./reader.ts";
+
+/** A listening socket. */
+export interface TcpListener {
+  /** The bound address. */
+  readonly hostname: string;
+  readonly port: number;
+  /**
+   * Set while the listener may not be accepting: the process ran out of
+   * descriptors and no probe has been accepted since (or it is listening
+   * again). Undefined while it accepts normally.
+   */
+  readonly stall:
+    | { readonly since: number; readonly reason: string; readonly failures: number }
+    | undefined;
+  /** Stops accepting; resolves once the listening socket is closed (open connections stay). */
+  close(): Promise<void>;
+}
+
+/** What `listenTcp` needs. */
+export interface ListenOptions {
+  readonly hostname: string;
+  readonly port: number;
+  readonly buffers: Buffers;
+  /** Each accepted connection, paused until its relay starts. */
+  readonly onConnection: (connection: TcpConnection) => void;
+  /** A failure of the listening socket after it started. */
+  readonly onError?: (error: Error) => void;
+  /** Runs the watchdog; without it there is none. */
+  readonly scheduler?: Scheduler;
+  /** How often an idle listener is checked (every STUCK_AFTER_MS while at risk). @default 2000 */
+  readonly watchdogMs?: number;
+  /** Whether the process is at (or just hit) its descriptor limit, so an accept may have failed. */
+  readonly atRisk?: () => boolean;
+  /** The watchdog found the listener stuck: it listened again, or failed to (tried again later). */
+  readonly onStuck?: (relistened: boolean, error?: Error) => void;
+}
+
+/** How long a probe must wait in the backlog, unaccepted, before the listener counts as stuck. */
+const STUCK_AFTER_MS = 500;
+
+/** node's hook that turns an accepted handle into a socket; ours adds `onread`. */
+type SocketFactory = (handle: unknown) => net.Socket;
+
+/**
+ * Listens on `hostname:port` (port 0: any free port).
+ *
+ * @throws {Error} with node's code (`EADDRINUSE`, `EACCES`, …) when it cannot bind
+ */
+export async function listenTcp(options: ListenOptions): Promise<TcpListener> {
+  /** The watchdog's probe of the last check, and when it connected (monotonic ms). */
+  let probe: { socket: net.Socket; connectedAt: number | undefined } | undefined;
+  let acceptedSinceCheck = false;
+  const accepted = (connection: TcpConnection) => {
+    acceptedSinceCheck = true;
+    const { socket } = connection;
+    if (probe !== undefined && socket.remotePort === probe.socket.localPort) {
+      socket.destroy();
+      return;
+    }
+    options.onConnection(connection);
+  };
+  let server = await bind(options.hostname, options.port, options.buffers, accepted);
+  server.on("error", (error) => options.onError?.(error));
+  const bound = server.address() as net.AddressInfo;
+  const probeHost = bound.address === "0.0.0.0"
+    ? "127.0.0.1"
+    : bound.address === "::"
+    ? "::1"
+    : bound.address;
+  let closed = false;
+  let relistening = false;
+  /** Since when an accept may have failed (the process hit its limit), until a probe gets through. */
+  let suspectSince: number | undefined;
+  let ticks = 0;
+  const check = () => {
+    if (closed || relistening) return;
+    if (!server.listening) return void relisten(); // The last attempt failed: try again.
+    const now = options.scheduler?.now() ?? 0;
+    if (suspectSince === undefined && options.atRisk?.()) suspectSince = now;
+    // Idle and not at risk: look every watchdogMs only.
+    const everyTicks = Math.max(1, Math.round((options.watchdogMs ?? 2_000) / STUCK_AFTER_MS));
+    if (suspectSince === undefined && ++ticks % everyTicks !== 0 && probe === undefined) return;
+    const wasAccepted = acceptedSinceCheck;
+    acceptedSinceCheck = false;
+    // Our last probe reached the backlog a while ago (real time, so a fake
+    // clock's jumps cannot fake it), yet nothing was accepted since: stuck.
+    const connectedAt = probe?.connectedAt;
+    const stuck = connectedAt !== undefined && !wasAccepted &&
+      performance.now() - connectedAt >= STUCK_AFTER_MS;
+    if (wasAccepted && probe !== undefined && !options.atRisk?.()) suspectSince = undefined;
+    if (stuck) {
+      probe?.socket.destroy();
+      probe = undefined;
+      return void relisten();
+    }
+    if (connectedAt === undefined || wasAccepted) {
+      probe?.socket.destroy();
+      probe = undefined;
+    }
+    if (probe !== undefined || (wasAccepted && suspectSince === undefined)) return;
+    const next = {
+      socket: net.connect({ host: probeHost, port: bound.port }),
+      connectedAt: undefined as number | undefined,
+    };
+    next.socket.on("error", () => {}); // Out of descriptors ourselves: no verdict this time.
+    next.socket.once("connect", () => (next.connectedAt = performance.now()));
+    probe = next;
+  };
+  const stopWatchdog: Cancel = options.scheduler?.every(STUCK_AFTER_MS, check) ?? (() => {});
+  const relisten = async () => {
+    relistening = true;
+    if (server.listening) server.close();
+    try {
+      server = await bind(bound.address, bound.port, options.buffers, accepted);
+      server.on("error", (error) => options.onError?.(error));
+      if (closed) server.close();
+      suspectSince = undefined;
+      options.onStuck?.(true);
+    } catch (error) {
+      options.onStuck?.(false, error as Error);
+    } finally {
+      relistening = false;
+    }
+  };
+  return {
+    hostname: bound.address,
+    port: bound.port,
+    get stall() {
+      return suspectSince === undefined ? undefined : {
+        since: suspectSince,
+        reason: "out of file descriptors: checking the listener still accepts",
+        failures: 1,
+      };
+    },
+    close: () => {
+      closed = true;
+      stopWatchdog();
+      probe?.socket.destroy();
+      // `close(callback)` waits for every connection to end; the listening socket goes at once.
+      if (server.listening) server.close();
+      return Promise.resolve();
+    },
+  };
+}
+
+/** A node:net server listening on `hostname:port` whose sockets read through `SocketReader`s. */
+async function bind(
+  hostname: string,
+  port: number,
+  buffers: Buffers,
+  onConnection: (connection: TcpConnection) => void,
+): Promise<net.Server> {
+  const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true });
+  const internal = server as unknown as { _createSocket?: SocketFactory };
+  if (typeof internal._createSocket !== "function") {
+    throw new Error(
+      "node:net Server has no _createSocket hook in this Deno: accepted sockets cannot read into our buffers",
+    );
+  }
+  // node builds accepted sockets in `Server._createSocket` without an
+  // `onread` option; Deno 2.9 keeps node's code, so we build them there.
+  const readers = new WeakMap<net.Socket, SocketReader>();
+  internal._createSocket = (handle: unknown) => {
+    const reader = new SocketReader(buffers);
+    const socket = new net.Socket({
+      handle,
+      allowHalfOpen: true,
+      pauseOnCreate: true,
+      readable: true,
+      writable: true,
+      onread: onreadOptions(reader),
+    } as net.SocketConstructorOpts);
+    socket.setNoDelay(true);
+    // node counts connections through these (close, getConnections).
+    Object.assign(socket, { server, _server: server });
+    readers.set(socket, reader);
+    return socket;
+  };
+  server.on("connection", (socket: net.Socket) => {
+    const reader = readers.get(socket) as SocketReader;
+    readers.delete(socket);
+    onConnection({ socket, reader });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen({ host: hostname, port }, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  return server;
+}

@@ -1,0 +1,229 @@
+/**
+ * One plain tcp client connection (`protocol: tcp`) on the node:net data
+ * path: lease a backend (waiting if all are busy), dial it (a failed dial
+ * disables that backend and the same client tries the next pick), then
+ * relay both ways until both sides are done or someone closes the session.
+ * A reset or a dead peer on one side ends the other side with a reset; a
+ * half-closed session ends after `halfCloseTimeout`. Protocol sessions
+ * (postgres, redis) read framing on `Deno.Conn` instead: see `session.ts`.
+ * @module
+ */
+
+import type { Logger } from "../log/mod.ts";
+import { Relay, type RelayOutcome, type TcpConnection, type TcpDialer } from "../net/mod.ts";
+import type { BackendSpec } from "../pool/mod.ts";
+import type { Cancel, Scheduler } from "../scheduler.ts";
+import { DialError, dialSession, LocalDialError } from "./dial.ts";
+import type { EndReason } from "./end_reason.ts";
+import type { LeaseSource, SessionLease } from "./session_lease.ts";
+
+/** What a tcp session needs from its frontend. */
+export interface TcpSessionDeps {
+  readonly frontendName: string;
+  readonly leases: LeaseSource;
+  readonly dialer: TcpDialer;
+  readonly scheduler: Scheduler;
+  /** Where dial deadlines are set: one shared check, not a timer per dial. */
+  readonly dialDeadlines: Pick<Scheduler, "after">;
+  readonly log: Logger;
+  readonly queueTimeoutMs: number;
+  /** TCP keepalive idle time on both sockets; 0 is off. */
+  readonly keepAliveMs: number;
+  /** How long one direction may go on after the other ended; 0 is forever. */
+  readonly halfCloseTimeoutMs: number;
+  /** Told of a dial that failed for this process's own reason. */
+  readonly localFailure: (error: LocalDialError) => void;
+}
+
+/** A client connection and, once dialled, its backend connection. */
+export class TcpSession {
+  readonly id: number;
+  readonly client: TcpConnection;
+  readonly startedAt: number;
+  /** `host:port` of the client, kept for the access log (a closed socket forgets it). */
+  readonly clientAddress: string;
+  #lease: SessionLease | undefined;
+  #backend: TcpConnection | undefined;
+  #relay: Relay | undefined;
+  #endReason: EndReason | undefined;
+  // Only needed while leasing and dialling; dropped once connected, since
+  // idle sessions are most of a sidecar's memory.
+  #abort: AbortController | undefined;
+
+  constructor(id: number, client: TcpConnection, startedAt: number) {
+    this.id = id;
+    this.client = client;
+    this.startedAt = startedAt;
+    this.clientAddress = `${client.socket.remoteAddress}:${client.socket.remotePort}`;
+  }
+
+  /** The backend serving it, once leased. */
+  get backend(): BackendSpec | undefined {
+    return this.#lease?.backend;
+  }
+
+  /** Why it ended (or is ending), once known. */
+  get endReason(): EndReason | undefined {
+    return this.#endReason;
+  }
+
+  /** The controller of the leasing and dialling phase (a dial's deadline aborts it). */
+  get #controller(): AbortController {
+    if (this.#abort === undefined || (this.#abort.signal.aborted && !this.#closed)) {
+      this.#abort = new AbortController();
+      if (this.#closed) this.#abort.abort();
+    }
+    return this.#abort;
+  }
+
+  get #closed(): boolean {
+    return this.#endReason !== undefined;
+  }
+
+  /** Whether it has a backend connection (it is past dialling). */
+  get connected(): boolean {
+    return this.#backend !== undefined;
+  }
+
+  /** Client → backend bytes. */
+  get bytesUp(): number {
+    return this.client.reader.bytes;
+  }
+
+  /** Backend → client bytes. */
+  get bytesDown(): number {
+    return this.#backend?.reader.bytes ?? 0;
+  }
+
+  /** Bytes moved either way: when it stops changing, the session is idle. */
+  get activity(): number {
+    return this.bytesUp + this.bytesDown;
+  }
+
+  /** Ends the session now (idle, drain, failback, shutdown …). The first reason sticks. */
+  close(reason: EndReason): void {
+    this.#endReason ??= reason;
+    this.#abort?.abort();
+    if (this.#relay !== undefined) this.#relay.close();
+    else {
+      this.client.socket.destroy();
+      this.#backend?.socket.destroy();
+    }
+  }
+
+  /** Runs the session to its end, releases everything it held, then calls `onEnd` once. */
+  start(deps: TcpSessionDeps, onEnd: () => void): void {
+    void this.#run(deps).finally(onEnd);
+  }
+
+  async #run(deps: TcpSessionDeps): Promise<void> {
+    try {
+      const connected = await this.#connect(deps);
+      this.#abort = undefined;
+      if (!connected) {
+        this.#endReason ??= "no backend";
+        return;
+      }
+      if (this.#endReason !== undefined) return;
+      await this.#copy(deps);
+    } catch (error) {
+      // Closed from outside (shutdown, drain) while dialling: not a failure.
+      if (this.#endReason === undefined) {
+        this.#endReason = "error";
+        deps.log.warn("session failed", { session: this.id, error: (error as Error).message });
+      }
+    } finally {
+      this.close(this.#endReason ?? "error");
+      this.#lease?.release(this.bytesUp, this.bytesDown);
+      this.#logEnd(deps);
+    }
+  }
+
+  async #connect(deps: TcpSessionDeps): Promise<boolean> {
+    const { leases, scheduler } = deps;
+    const deadline = this.startedAt + deps.queueTimeoutMs;
+    let lease = leases.tryAcquire() ??
+      await leases.acquire(deps.queueTimeoutMs, this.#controller.signal);
+    while (lease !== undefined) {
+      this.#lease = lease;
+      const spec = lease.backend;
+      try {
+        const dialStarted = scheduler.now();
+        this.#backend = await dialSession(
+          deps.dialer,
+          spec,
+          spec.dialTimeoutMs,
+          this.#controller,
+          deps.dialDeadlines,
+        );
+        if (this.#closed) return false;
+        lease.connected(scheduler.now() - dialStarted);
+        return true;
+      } catch (error) {
+        if (error instanceof LocalDialError) {
+          deps.localFailure(error);
+          this.#endReason ??= "local error";
+          return false;
+        }
+        if (!(error instanceof DialError)) throw error;
+        lease.failed(error);
+        this.#lease = undefined;
+        const remaining = Math.max(0, deadline - scheduler.now());
+        lease = await leases.acquire(remaining, this.#controller.signal);
+      }
+    }
+    return false;
+  }
+
+  async #copy(deps: TcpSessionDeps): Promise<void> {
+    let halfCloseTimer: Cancel | undefined;
+    const relay = new Relay(this.client, this.#backend as TcpConnection, {
+      keepAliveMs: deps.keepAliveMs,
+      onHalfClose: () => {
+        if (deps.halfCloseTimeoutMs <= 0) return;
+        halfCloseTimer = deps.scheduler.after(
+          deps.halfCloseTimeoutMs,
+          () => this.close("half-close timeout"),
+        );
+      },
+    });
+    this.#relay = relay;
+    try {
+      // Not `??= await …`: that reads the reason before the await, losing a close meanwhile.
+      const outcome = await relay.run();
+      this.#endReason ??= endReasonOf(outcome);
+    } finally {
+      halfCloseTimer?.();
+    }
+  }
+
+  #logEnd(deps: TcpSessionDeps): void {
+    const backend = this.#lease?.backend;
+    deps.log.info("session ended", {
+      session: this.id,
+      client: this.clientAddress,
+      frontend: deps.frontendName,
+      backend: backend?.key,
+      tier: backend?.tierName,
+      up: this.bytesUp,
+      down: this.bytesDown,
+      ms: Math.round(deps.scheduler.now() - this.startedAt),
+      how: this.#endReason,
+    });
+  }
+}
+
+/** The end reason a relay's outcome means (a relay closed from outside has none). */
+export function endReasonOf(outcome: RelayOutcome | undefined): EndReason {
+  if (outcome === undefined) return "error";
+  switch (outcome.how) {
+    case "eof":
+      return `${outcome.first} close`;
+    case "reset":
+      return `${outcome.first} reset`;
+    case "timeout":
+      return `${outcome.first} timeout`;
+    case "error":
+      return "error";
+  }
+}
