@@ -111,7 +111,12 @@ Deno.test({
     );
     assert.doesNotMatch(cli.stderr, /backend disabled/);
     assert.equal(await Promise.race([cli.exited(), Promise.resolve("running")]), "running");
-    assert.match(cli.stderr, /near the file descriptor limit: closing new clients/);
+    // A tcp frontend's node:net listener does not report an EMFILE on accept (it stops, and its
+    // watchdog listens again): it either shed clients near the limit or was found stuck.
+    assert.match(
+      cli.stderr,
+      /near the file descriptor limit: closing new clients|listener had stopped accepting/,
+    );
     assert.match(cli.stderr, /cannot accept; retrying with backoff.*server=diagnostics/);
   },
 });

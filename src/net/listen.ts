@@ -64,17 +64,19 @@ type SocketFactory = (handle: unknown) => net.Socket;
  * @throws {Error} with node's code (`EADDRINUSE`, `EACCES`, …) when it cannot bind
  */
 export async function listenTcp(options: ListenOptions): Promise<TcpListener> {
-  /** The watchdog's probe of the last check, and when it connected (monotonic ms). */
-  let probe: { socket: net.Socket; connectedAt: number | undefined } | undefined;
+  /** The watchdog's probe of the last check, when it connected (monotonic ms), and when it settled. */
+  let probe: Probe | undefined;
   let acceptedSinceCheck = false;
   const accepted = (connection: TcpConnection) => {
     acceptedSinceCheck = true;
-    const { socket } = connection;
-    if (probe !== undefined && socket.remotePort === probe.socket.localPort) {
-      socket.destroy();
-      return;
-    }
-    options.onConnection(connection);
+    const current = probe;
+    if (current === undefined) return options.onConnection(connection);
+    // The probe's own port is known only once its connect completes on its side.
+    void current.settled.then(() => {
+      const { socket } = connection;
+      if (socket.remotePort === current.socket.localPort) socket.destroy();
+      else options.onConnection(connection);
+    });
   };
   let server = await bind(options.hostname, options.port, options.buffers, accepted);
   server.on("error", (error) => options.onError?.(error));
@@ -115,13 +117,7 @@ export async function listenTcp(options: ListenOptions): Promise<TcpListener> {
       probe = undefined;
     }
     if (probe !== undefined || (wasAccepted && suspectSince === undefined)) return;
-    const next = {
-      socket: net.connect({ host: probeHost, port: bound.port }),
-      connectedAt: undefined as number | undefined,
-    };
-    next.socket.on("error", () => {}); // Out of descriptors ourselves: no verdict this time.
-    next.socket.once("connect", () => (next.connectedAt = performance.now()));
-    probe = next;
+    probe = startProbe(probeHost, bound.port);
   };
   const stopWatchdog: Cancel = options.scheduler?.every(STUCK_AFTER_MS, check) ?? (() => {});
   const relisten = async () => {
@@ -158,6 +154,28 @@ export async function listenTcp(options: ListenOptions): Promise<TcpListener> {
       return Promise.resolve();
     },
   };
+}
+
+/** The watchdog's connection to its own listener. */
+interface Probe {
+  readonly socket: net.Socket;
+  /** When it connected (monotonic ms); undefined until then. */
+  connectedAt: number | undefined;
+  /** Resolves once it has connected or failed. */
+  readonly settled: Promise<void>;
+}
+
+function startProbe(host: string, port: number): Probe {
+  const socket = net.connect({ host, port });
+  const settled = Promise.withResolvers<void>();
+  const probe: Probe = { socket, connectedAt: undefined, settled: settled.promise };
+  socket.on("error", () => settled.resolve()); // Out of descriptors ourselves: no verdict.
+  socket.once("close", () => settled.resolve());
+  socket.once("connect", () => {
+    probe.connectedAt = performance.now();
+    settled.resolve();
+  });
+  return probe;
 }
 
 /** A node:net server listening on `hostname:port` whose sockets read through `SocketReader`s. */

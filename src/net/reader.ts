@@ -35,6 +35,8 @@ export class SocketReader {
   /** A large buffer a write in flight still points into; given back on drain. */
   #lentLarge: Uint8Array | undefined;
   #lastCount = 0;
+  /** A write of ours is in flight: reading is paused until its callback. */
+  #waiting = false;
   #from: net.Socket | undefined;
   #to: net.Socket | undefined;
 
@@ -65,16 +67,22 @@ export class SocketReader {
     return this.#installed;
   };
 
-  /** node's `onread.callback`: forwards one read; false pauses reading until the write drains. */
+  /**
+   * node's `onread.callback`: forwards one read; false pauses reading until
+   * that write is out (its callback, not 'drain': a write below the
+   * high-water mark that the kernel did not take at once emits no 'drain').
+   */
   readonly callback = (count: number, buffer: Uint8Array): boolean => {
     this.bytes += count;
     this.#lastCount = count;
     const to = this.#to;
     if (to === undefined || to.destroyed) return false;
-    to.write(count === buffer.length ? buffer : buffer.subarray(0, count));
-    if (to.writableLength === 0) return true;
-    to.once("drain", this.#drained);
-    return false;
+    this.#waiting = true;
+    to.write(count === buffer.length ? buffer : buffer.subarray(0, count), this.#written);
+    if (to.writableLength > 0) return false;
+    // Written at once; its callback (on the next tick, before any read) does nothing.
+    this.#waiting = false;
+    return true;
   };
 
   /** Gives back any borrowed buffer; call once both sockets are closed. */
@@ -85,7 +93,9 @@ export class SocketReader {
     this.#installed = this.#small;
   }
 
-  readonly #drained = (): void => {
+  readonly #written = (): void => {
+    if (!this.#waiting) return;
+    this.#waiting = false;
     if (this.#lentLarge !== undefined) {
       this.#buffers.giveBack(this.#lentLarge);
       this.#lentLarge = undefined;

@@ -58,8 +58,8 @@ export function listenForTcp(
     onError: (error) => log.error("accept failed", { frontend: config.name, error: error.message }),
     scheduler,
     atRisk: () => fds.view?.(scheduler.now()).atLimit ?? false,
+    // Not `fds.exhausted()`: by now descriptors are free again, and it would learn a low limit.
     onStuck: (relistened, error) => {
-      fds.exhausted(scheduler.now());
       log.warn(
         relistened
           ? "listener had stopped accepting (out of file descriptors?): listening again"
