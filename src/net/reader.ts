@@ -30,13 +30,7 @@ export class SocketReader {
   readonly #buffers: Buffers;
   readonly #small = new Uint8Array(SMALL_BUFFER_SIZE);
   #large: Uint8Array | undefined;
-  /** The buffer the next read goes into. */
-  #installed: Uint8Array = this.#small;
-  /** A large buffer a write in flight still points into; given back on drain. */
-  #lentLarge: Uint8Array | undefined;
   #lastCount = 0;
-  /** A write of ours is in flight: reading is paused until its callback. */
-  #waiting = false;
   #from: net.Socket | undefined;
   #to: net.Socket | undefined;
 
@@ -57,49 +51,35 @@ export class SocketReader {
     if (this.#large === undefined && count === SMALL_BUFFER_SIZE) {
       this.#large = this.#buffers.borrow();
     } else if (this.#large !== undefined && count > 0 && count < SMALL_BUFFER_SIZE) {
-      // The write in flight (if any) may still point into it: give it back on drain.
-      if (this.#installed === this.#large && this.#to?.writableLength) {
-        this.#lentLarge = this.#large;
-      } else this.#buffers.giveBack(this.#large);
+      this.#buffers.giveBack(this.#large);
       this.#large = undefined;
     }
-    this.#installed = this.#large ?? this.#small;
-    return this.#installed;
+    return this.#large ?? this.#small;
   };
 
   /**
-   * node's `onread.callback`: forwards one read; false pauses reading until
-   * that write is out (its callback, not 'drain': a write below the
-   * high-water mark that the kernel did not take at once emits no 'drain').
+   * node's `onread.callback`: forwards one read as a copy — our buffer is
+   * read into again at once (a paused socket may still complete a read in
+   * flight, so a write pointing into it could be overwritten). False pauses
+   * reading until the other socket drains.
    */
   readonly callback = (count: number, buffer: Uint8Array): boolean => {
     this.bytes += count;
     this.#lastCount = count;
     const to = this.#to;
     if (to === undefined || to.destroyed) return false;
-    this.#waiting = true;
-    to.write(count === buffer.length ? buffer : buffer.subarray(0, count), this.#written);
-    if (to.writableLength > 0) return false;
-    // Written at once; its callback (on the next tick, before any read) does nothing.
-    this.#waiting = false;
-    return true;
+    if (to.write(buffer.slice(0, count))) return true;
+    to.once("drain", this.#drained);
+    return false;
   };
 
   /** Gives back any borrowed buffer; call once both sockets are closed. */
   release(): void {
     if (this.#large !== undefined) this.#buffers.giveBack(this.#large);
-    if (this.#lentLarge !== undefined) this.#buffers.giveBack(this.#lentLarge);
-    this.#large = this.#lentLarge = undefined;
-    this.#installed = this.#small;
+    this.#large = undefined;
   }
 
-  readonly #written = (): void => {
-    if (!this.#waiting) return;
-    this.#waiting = false;
-    if (this.#lentLarge !== undefined) {
-      this.#buffers.giveBack(this.#lentLarge);
-      this.#lentLarge = undefined;
-    }
+  readonly #drained = (): void => {
     if (this.#from !== undefined && !this.#from.destroyed) this.#from.resume();
   };
 }
