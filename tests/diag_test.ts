@@ -22,6 +22,10 @@ Deno.test("diagnostics over HTTP and `iaido status` follow a failover", async ()
     using conn = await connectIdentified(address);
     assert.equal(conn.name, "home");
   }
+  // The client's close must be seen before home goes, or the session may end as home's close.
+  await waitFor(() => /"msg":"session ended"/.test(cli.stderr), {
+    message: "the first session's end",
+  });
   await home.close();
   using moved = await connectIdentified(address);
   assert.equal(moved.name, "near");
