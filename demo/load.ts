@@ -9,6 +9,13 @@ import { closeQuietly, connectIdentified } from "../src/testing/mod.ts";
 import type { SessionRecord } from "./storyline.ts";
 
 const PING = new TextEncoder().encode("ping\n");
+/**
+ * Shortest session; the longest is twice this. Long enough that sessions on
+ * near are still open when failback starts (home's recovery is seen, then
+ * `forcePromotionAfter` and a maintenance tick pass: 3–4 s), so the demo
+ * shows them moved rather than ending on their own.
+ */
+const SESSION_MS = 5000;
 
 /** Runs `workers` clients against `address` until `signal` aborts. */
 export async function runLoad(
@@ -33,7 +40,7 @@ async function worker(
       const identified = await connectIdentified(address);
       conn = identified.conn;
       (record as { node: string | undefined }).node = identified.name;
-      record.interrupted = !(await hold(conn, 3000 + Math.random() * 4000, signal));
+      record.interrupted = !(await hold(conn, SESSION_MS + Math.random() * SESSION_MS, signal));
     } catch {
       // A failed connect: the record keeps node undefined.
     } finally {
