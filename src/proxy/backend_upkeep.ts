@@ -1,32 +1,27 @@
 /**
  * Keeps one frontend's backends current and hands out leases on them: owns
  * the balancer, discovery and every periodic job (DNS refresh and retry,
- * latency probes, health checks, recovery probes, the maintenance tick).
+ * latency probes, health checks, the maintenance tick); the probes
+ * themselves and recovery are `UpkeepProbes`.
  * Sessions see it only as a `LeaseSource`; diagnostics only through
  * `snapshot()`. Wiring only: every decision is the balancer's.
  * @module
  */
 
-import {
-  Balancer,
-  type Closure,
-  type DecisionLog,
-  type ProbePurpose,
-  type SessionView,
-} from "../balancer/mod.ts";
+import { Balancer, type Closure, type DecisionLog, type SessionView } from "../balancer/mod.ts";
 import type { Frontend } from "../config/mod.ts";
 import { Discovery, type Resolver } from "../discovery/mod.ts";
 import type { Logger } from "../log/mod.ts";
-import type { Backend, FailureKind, Lease } from "../pool/mod.ts";
+import type { Lease } from "../pool/mod.ts";
 import { type Scheduler, TimerGroup } from "../scheduler.ts";
 import { Admission } from "./admission.ts";
 import type { Dialer } from "./dial.ts";
 import type { FrontendStats } from "./frontend_stats.ts";
 import { NameFailureLog } from "./name_failure_log.ts";
-import { LOCAL_RETRY_MS, probeBackend } from "./probe.ts";
 import type { ProtocolProbe } from "./protocol_probe.ts";
 import type { LeaseSource, SessionLease } from "./session_lease.ts";
 import { type LeaseReports, UpkeepLease } from "./upkeep_lease.ts";
+import { UpkeepProbes } from "./upkeep_probes.ts";
 import { backendSnapshot, type UpkeepSnapshot } from "./snapshot.ts";
 
 /** What the upkeep needs from the sidecar. */
@@ -55,16 +50,12 @@ export class BackendUpkeep implements LeaseSource, Disposable {
   readonly #discovery = new Discovery();
   readonly #names: NameFailureLog;
   readonly #admission: Admission;
+  readonly #probes: UpkeepProbes;
   /** The periodic jobs, restarted with new periods on a reload. */
   readonly #loops: TimerGroup;
-  /** One-off timers: recovery probes. */
-  readonly #timers: TimerGroup;
-  readonly #recovery = new Map<string, () => void>();
-  readonly #stopProbes = new AbortController();
   #config: Frontend;
   #rebalancing = false;
   #dnsRetry: (() => void) | undefined;
-  #protocolProbe: ProtocolProbe | undefined;
   /** Set while the first look at the backends runs; leases wait for it. */
   #firstLook: Promise<void> | undefined;
 
@@ -79,13 +70,18 @@ export class BackendUpkeep implements LeaseSource, Disposable {
     this.#sessions = sessions;
     this.#stats = stats;
     this.#loops = new TimerGroup(deps.scheduler);
-    this.#timers = new TimerGroup(deps.scheduler);
     this.#names = new NameFailureLog(deps.scheduler, deps.log);
     this.#balancer = new Balancer(config.name, config.backendPool, deps.decisions);
     this.#admission = new Admission(
       (now) => this.#balancer.acquire(now),
       (listener) => this.#balancer.onRelease(listener),
       deps.scheduler,
+    );
+    this.#probes = new UpkeepProbes(
+      deps,
+      this.#balancer,
+      () => this.#config.name,
+      () => this.#admission.wakeAll(),
     );
   }
 
@@ -106,9 +102,9 @@ export class BackendUpkeep implements LeaseSource, Disposable {
     await this.refreshDiscovery(true);
     // Health checks that speak the protocol run before the first lease, so that (say)
     // a standby under `role: primary` is never picked, not even at start.
-    if (this.#protocolProbe === undefined) return;
+    if (!this.#probes.speaksProtocol) return;
     const tiers = this.#config.backendPool.tiers;
-    await Promise.all(tiers.map((tier, i) => tier.healthCheck && this.#checkHealth(i)));
+    await Promise.all(tiers.map((tier, i) => tier.healthCheck && this.#probes.checkHealth(i)));
   }
 
   /** Takes a reloaded config: backends reconciled by address, jobs restarted. */
@@ -123,7 +119,7 @@ export class BackendUpkeep implements LeaseSource, Disposable {
 
   /** Health and recovery probes speak the frontend's protocol (undefined: plain checks). */
   useProtocolProbe(probe: ProtocolProbe | undefined): void {
-    this.#protocolProbe = probe;
+    this.#probes.useProtocolProbe(probe);
   }
 
   tryAcquire(): SessionLease | undefined {
@@ -178,8 +174,7 @@ export class BackendUpkeep implements LeaseSource, Disposable {
   /** Stops every periodic job and probe; leases still work (for the sessions left). */
   stopJobs(): void {
     this.#loops[Symbol.dispose]();
-    this.#timers[Symbol.dispose]();
-    this.#stopProbes.abort();
+    this.#probes[Symbol.dispose]();
   }
 
   /** Stops the jobs and wakes any client still waiting (call once sessions are done). */
@@ -199,26 +194,8 @@ export class BackendUpkeep implements LeaseSource, Disposable {
       this.#stats.dialled(dialMs);
     },
     failed: (backend, error) =>
-      this.#dialFailed(backend, { kind: error.kind, message: error.reason }),
+      this.#probes.dialFailed(backend, { kind: error.kind, message: error.reason }),
   };
-
-  #dialFailed(backend: Backend, error: { kind: FailureKind; message: string }): void {
-    const { scheduler, log } = this.#deps;
-    const durationMs = this.#balancer.dialFailed(
-      backend,
-      error.kind,
-      error.message,
-      scheduler.now(),
-    );
-    log.warn("backend disabled after a failed dial", {
-      frontend: this.#config.name,
-      backend: backend.key,
-      tier: backend.spec.tierName,
-      kind: error.kind,
-      forMs: durationMs,
-    });
-    this.#planRecovery(backend);
-  }
 
   #startLoops(): void {
     const config = this.#config;
@@ -228,7 +205,7 @@ export class BackendUpkeep implements LeaseSource, Disposable {
     this.#loops.every(config.backendPool.maintenanceTimeMs, () => this.#maintain());
     config.backendPool.tiers.forEach((tier, index) => {
       if (tier.healthCheck === undefined) return;
-      this.#loops.every(tier.healthCheck.intervalMs, () => void this.#checkHealth(index));
+      this.#loops.every(tier.healthCheck.intervalMs, () => void this.#probes.checkHealth(index));
     });
   }
 
@@ -237,57 +214,11 @@ export class BackendUpkeep implements LeaseSource, Disposable {
     this.#rebalancing = true;
     try {
       if (refreshNames) await this.refreshDiscovery();
-      const live = this.#balancer.backends.filter((b) => !b.recovering);
-      await Promise.all(live.map((backend) => this.#probe(backend, "latency")));
+      await this.#probes.measureLatency();
       this.#balancer.regroupByLatency(this.#deps.scheduler.now());
     } finally {
       this.#rebalancing = false;
     }
-  }
-
-  async #checkHealth(tierIndex: number): Promise<void> {
-    const backends = this.#balancer.backends.filter((b) => b.spec.tier === tierIndex);
-    await Promise.all(backends.map((backend) => this.#probe(backend, "health")));
-  }
-
-  /** Probes `backend`; false when this process could not (e.g. out of descriptors). */
-  async #probe(backend: Backend, purpose: ProbePurpose): Promise<boolean> {
-    const check = this.#balancer.tierOf(backend)?.healthCheck;
-    const options = check === undefined
-      ? { timeoutMs: backend.spec.dialTimeoutMs, send: "", expect: "" }
-      : { timeoutMs: check.timeoutMs, send: check.send, expect: check.expect };
-    const { dialer, scheduler, log } = this.#deps;
-    const signal = this.#stopProbes.signal;
-    const result = purpose === "latency" || this.#protocolProbe === undefined
-      ? await probeBackend(dialer, backend.spec, options, scheduler, signal)
-      : await this.#protocolProbe(backend.spec, options.timeoutMs, signal);
-    if (signal.aborted || result === undefined) return result !== undefined;
-    // The server itself said no (shutting down, not a primary): out now, not after `fall` checks.
-    if (!result.ok && result.kind === "refused" && purpose === "health") {
-      if (backend.isEligible(scheduler.now())) this.#dialFailed(backend, result);
-    }
-    const wasDisabled = backend.isDisabledAt(scheduler.now());
-    if (this.#balancer.probed(backend, purpose, result, scheduler.now())) {
-      log.info("backend recovered", { frontend: this.#config.name, backend: backend.key, purpose });
-      this.#admission.wakeAll();
-    }
-    if (!wasDisabled && backend.isDisabledAt(scheduler.now())) this.#planRecovery(backend);
-    return true;
-  }
-
-  /** Probes a disabled backend once its disable time is up (or after `notBeforeMs`), until it recovers. */
-  #planRecovery(backend: Backend, notBeforeMs = 0): void {
-    this.#recovery.get(backend.key)?.();
-    const waitMs = Math.max(notBeforeMs, backend.disabledUntil - this.#deps.scheduler.now());
-    this.#recovery.set(
-      backend.key,
-      this.#timers.after(waitMs, async () => {
-        this.#recovery.delete(backend.key);
-        if (!backend.recovering || this.#balancer.get(backend.key) !== backend) return;
-        const probed = await this.#probe(backend, "recovery");
-        if (backend.recovering) this.#planRecovery(backend, probed ? 0 : LOCAL_RETRY_MS);
-      }),
-    );
   }
 
   #maintain(): void {
