@@ -22,7 +22,8 @@ const backendPool: Spec = {
   fields: {
     latencyBucket: {
       spec: { kind: "duration" },
-      doc: "Width of a connect-latency sub-tier within a tier (negative = off).",
+      doc:
+        "Width of a connect-latency sub-tier within a tier (negative = off). A backend's latency is the least of its last 3 probe samples, so one late sample moves nothing.",
       default: 10,
       zeroIsDefault: true,
     },

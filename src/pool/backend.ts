@@ -7,6 +7,7 @@
  */
 
 import { type FailureKind, FailureState } from "./failure_state.ts";
+import { LatencySamples } from "./latency_samples.ts";
 
 export type { FailureKind } from "./failure_state.ts";
 
@@ -39,7 +40,7 @@ export interface HealthView {
 export class Backend {
   #spec: BackendSpec;
   #subTier = 0;
-  #latencyMs: number | undefined;
+  readonly #latency = new LatencySamples();
   #health: HealthView | undefined;
   #load = 0;
   #sessionsTotal = 0;
@@ -67,9 +68,12 @@ export class Backend {
     return this.#subTier;
   }
 
-  /** The last measured connect latency (ms), if any. */
+  /**
+   * Its connect latency (ms): the least of its last few samples (see
+   * `LatencySamples`), or undefined before the first.
+   */
   get latencyMs(): number | undefined {
-    return this.#latencyMs;
+    return this.#latency.estimate;
   }
 
   /** Active health checks, when its tier has them. */
@@ -141,9 +145,9 @@ export class Backend {
     this.#bytesDownEnded += bytesDown;
   }
 
-  /** A probe or dial measured its connect latency. */
+  /** A probe measured its connect latency: one more sample. */
   measured(latencyMs: number): void {
-    this.#latencyMs = latencyMs;
+    this.#latency.add(latencyMs);
   }
 
   /** Latency regrouping put it in another sub-tier. */
@@ -159,7 +163,7 @@ export class Backend {
   /** Starts its health afresh (it was gone a while); its counters stay. */
   forgetHealth(): void {
     this.#subTier = 0;
-    this.#latencyMs = undefined;
+    this.#latency.clear();
     this.failures.forget();
   }
 

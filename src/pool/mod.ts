@@ -12,6 +12,7 @@ export {
   type FailurePhase,
   FailureState,
 } from "./failure_state.ts";
+export { LATENCY_SAMPLES, LatencySamples } from "./latency_samples.ts";
 export { Lease } from "./lease.ts";
 export { pickBackend } from "./pick.ts";
 export { Pool, type PoolDiff } from "./pool.ts";

@@ -158,3 +158,36 @@ Deno.test("drain: a backend removed by a reload has its sessions closed on the s
   assert.ok(drained.every((c) => c.delayMs >= 0 && c.delayMs < 1_000), "smeared within the tick");
   for (const lease of leases) lease?.release(0, 0);
 });
+
+Deno.test("latency: one late probe sample swaps no sub-tiers; a backend slow in every sample of the window moves", async () => {
+  const dialer = new FakeDialer();
+  const { upkeep, scheduler } = upkeepOn({
+    rebalanceDuration: "1s",
+    backendPool: { latencyBucket: "10ms", tiers: [{ targets: [target(1), target(2)] }] },
+  }, dialer);
+  using _upkeep = upkeep;
+  const [a, b] = ["127.0.0.1:1", "127.0.0.1:2"];
+  dialer.delay(a, 1, scheduler);
+  dialer.delay(b, 30, scheduler);
+  const subTiers = () => upkeep.snapshot(0).backends.map((backend) => backend.subTier);
+  await upkeep.start();
+  await scheduler.advance(100);
+  assert.deepEqual(subTiers(), [0, 2], "a first, b 29 ms behind it");
+  // A busy event loop makes one probe of a late: 80 ms, well behind b.
+  dialer.delay(a, 80, scheduler);
+  await scheduler.advance(1_000);
+  dialer.delay(a, 1, scheduler);
+  assert.deepEqual(subTiers(), [0, 2], "one late sample moves nothing");
+  await scheduler.advance(2_000);
+  assert.deepEqual(subTiers(), [0, 2]);
+  // a really slows down: once every sample of the window says so, b is nearer.
+  dialer.delay(a, 80, scheduler);
+  await scheduler.advance(2_000);
+  assert.deepEqual(subTiers(), [0, 2], "two slow samples are not yet a slowdown");
+  await scheduler.advance(1_000);
+  assert.deepEqual(subTiers(), [5, 0], "three are");
+  // Faster again shows at the first sample.
+  dialer.delay(a, 1, scheduler);
+  await scheduler.advance(1_000);
+  assert.deepEqual(subTiers(), [0, 2]);
+});

@@ -1,9 +1,12 @@
 /**
  * A dialer with no sockets, for tests on a fake scheduler: each address
- * accepts (an inert connection), refuses, or never answers (until the
- * dial is aborted), as the test sets it; every dial is recorded.
+ * accepts (an inert connection, at once or after a delay on a scheduler),
+ * refuses, or never answers (until the dial is aborted), as the test sets
+ * it; every dial is recorded.
  * @module
  */
+
+import type { Scheduler } from "../scheduler.ts";
 
 /** How a fake address answers a dial. */
 export type FakeAnswer = "accept" | "refuse" | "hang";
@@ -11,6 +14,7 @@ export type FakeAnswer = "accept" | "refuse" | "hang";
 /** A `Dialer` whose answers the test controls. */
 export class FakeDialer {
   readonly #answers = new Map<string, FakeAnswer>();
+  readonly #delays = new Map<string, { ms: number; scheduler: Scheduler }>();
   /** Every dial, as `host:port`, in order. */
   readonly dials: string[] = [];
   #fallback: FakeAnswer;
@@ -25,6 +29,12 @@ export class FakeDialer {
     this.#answers.set(address, answer);
   }
 
+  /** Makes `hostname:port` accept `ms` after each dial, timed by `scheduler` (0: at once). */
+  delay(address: string, ms: number, scheduler: Scheduler): void {
+    if (ms > 0) this.#delays.set(address, { ms, scheduler });
+    else this.#delays.delete(address);
+  }
+
   /** The dialer function to inject. */
   readonly dial = (
     options: { hostname: string; port: number; signal: AbortSignal },
@@ -35,11 +45,21 @@ export class FakeDialer {
     if (answer === "refuse") {
       return Promise.reject(new Deno.errors.ConnectionRefused("Connection refused (os error 111)"));
     }
-    if (answer === "accept") {
+    const delay = this.#delays.get(address);
+    if (answer === "accept" && delay === undefined) {
       return Promise.resolve(inertConnection(options.hostname, options.port));
     }
-    return new Promise((_, reject) => {
-      const abort = () => reject(new DOMException("The dial was aborted", "AbortError"));
+    return new Promise((resolve, reject) => {
+      const cancel = answer === "accept" && delay !== undefined
+        ? delay.scheduler.after(delay.ms, () => {
+          options.signal.removeEventListener("abort", abort);
+          resolve(inertConnection(options.hostname, options.port));
+        })
+        : undefined;
+      const abort = () => {
+        cancel?.();
+        reject(new DOMException("The dial was aborted", "AbortError"));
+      };
       if (options.signal.aborted) abort();
       options.signal.addEventListener("abort", abort, { once: true });
     });
