@@ -10,7 +10,7 @@ import type { BackendPool, Tier } from "../config/mod.ts";
 import type { Answers } from "../discovery/mod.ts";
 import { type Backend, type FailureKind, type Lease, Pool, type PoolDiff } from "../pool/mod.ts";
 import type { DecisionKind, DecisionLog } from "./decisions.ts";
-import { HealthState } from "./health.ts";
+import { attachHealth, type HealthState } from "./health.ts";
 import { assignSubTiers } from "./latency.ts";
 import { type Closure, MaintenancePlanner, type SessionView } from "./maintenance.ts";
 import { SlowStart } from "./slow_start.ts";
@@ -84,17 +84,7 @@ export class Balancer {
   /** Makes the pool match the config and the latest discovery answers. */
   applyAnswers(answers: Answers, now: number, initial = false): PoolDiff {
     const diff = this.#pool.apply(backendSpecs(this.#config.tiers, answers));
-    for (const backend of [...diff.added, ...diff.updated]) {
-      const check = this.tierOf(backend)?.healthCheck;
-      if (check === undefined) {
-        this.#health.delete(backend.key);
-        backend.attachHealth(undefined);
-      } else {
-        const state = this.#health.get(backend.key) ?? new HealthState();
-        this.#health.set(backend.key, state);
-        backend.attachHealth(state);
-      }
-    }
+    attachHealth(this.#health, diff, initial, (b) => this.tierOf(b)?.healthCheck !== undefined);
     // Health state lives on a removed backend (for status) but is not kept for it.
     for (const backend of diff.removed) {
       this.#health.delete(backend.key);

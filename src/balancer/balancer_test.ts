@@ -200,3 +200,45 @@ Deno.test("slowStartShare() tells status pages how much of its share a ramping b
   assert.equal(balancer.slowStartShare(backend, 6000), 0.5);
   assert.equal(balancer.slowStartShare(backend, 11_000), 1);
 });
+
+/** A health-checked tier whose name answers 127.0.0.1 at the start, then 127.0.0.1 and .2 at 10. */
+function joinLater() {
+  const checked = {
+    name: "home",
+    targets: [{ hosts: ["db.test"], port: 1 }],
+    healthCheck: { interval: "10s", rise: 2 },
+  };
+  const config = validateConfig({ frontends: [{ backendPool: { tiers: [checked] } }] });
+  const balancer = new Balancer("db", config.frontends[0]!.backendPool, new DecisionLog());
+  const answers = (...addresses: string[]) => ({
+    hosts: new Map([["db.test", addresses]]),
+    srv: new Map(),
+  });
+  balancer.applyAnswers(answers("127.0.0.1"), 0, true);
+  const first = balancer.get("127.0.0.1:1");
+  assert.equal(first?.isEligible(0), true, "at the start: up (the first look checks them)");
+  balancer.applyAnswers(answers("127.0.0.1", "127.0.0.2"), 10);
+  const joined = balancer.get("127.0.0.2:1");
+  assert.ok(first && joined);
+  return { balancer, first, joined };
+}
+
+Deno.test("Balancer: a backend that joins a health-checked tier later takes no session before its first check", () => {
+  const { balancer, first, joined } = joinLater();
+  assert.equal(joined.isEligible(10), false);
+  assert.equal(joined.ineligibility(10), "joined; waiting for its first health check");
+  first.leased();
+  assert.equal(balancer.acquire(10)?.backend, first, "the joined one is not picked, though idle");
+  assert.equal(balancer.probed(joined, "health", { ok: true, latencyMs: 1 }, 20), true);
+  assert.equal(joined.isEligible(20), true, "up at its first success, not after `rise`");
+});
+
+Deno.test("Balancer: a joined backend whose first check fails stays out until `rise` checks pass", () => {
+  const { balancer, joined } = joinLater();
+  const standby = { ok: false as const, kind: "refused" as const, message: "not a primary" };
+  assert.equal(balancer.probed(joined, "health", standby, 20), false);
+  assert.match(joined.ineligibility(20) ?? "", /^health check failing: refused: not a primary/);
+  assert.equal(balancer.probed(joined, "health", { ok: true, latencyMs: 1 }, 30), false);
+  assert.equal(balancer.probed(joined, "health", { ok: true, latencyMs: 1 }, 40), true);
+  assert.equal(joined.isEligible(40), true);
+});

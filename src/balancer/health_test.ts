@@ -23,3 +23,21 @@ Deno.test("HealthState comes up after `rise` consecutive successes", () => {
   assert.equal(health.status, "up");
   assert.equal(health.record(true, 2, 3, 4, "ok"), undefined);
 });
+
+Deno.test("HealthState awaiting its first check is down; its first success brings it up whatever `rise` is", () => {
+  const health = new HealthState("awaiting first check");
+  assert.equal(health.status, "down");
+  assert.equal(health.awaitingFirstCheck, true);
+  assert.equal(health.record(true, 3, 3, 0, "ok"), "came up");
+  assert.equal(health.status, "up");
+  assert.equal(health.awaitingFirstCheck, false);
+});
+
+Deno.test("HealthState awaiting its first check stays down on a failure, then needs `rise` successes", () => {
+  const health = new HealthState("awaiting first check");
+  assert.equal(health.record(false, 2, 3, 0, "refused: not a primary"), undefined);
+  assert.equal(health.status, "down");
+  assert.equal(health.awaitingFirstCheck, false);
+  assert.equal(health.record(true, 2, 3, 1, "ok"), undefined);
+  assert.equal(health.record(true, 2, 3, 2, "ok"), "came up");
+});

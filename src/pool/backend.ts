@@ -34,6 +34,8 @@ export interface BackendSpec {
 export interface HealthView {
   readonly status: "up" | "down";
   readonly lastResult: string;
+  /** Down only because it joined after the start and has not been checked yet. */
+  readonly awaitingFirstCheck?: boolean;
 }
 
 /** A backend with its load and health. */
@@ -192,6 +194,7 @@ export class Backend {
    */
   ineligibility(now: number): string | undefined {
     if (this.spec.configDisabled) return "disabled in config";
+    if (this.health?.awaitingFirstCheck) return "joined; waiting for its first health check";
     if (this.health?.status === "down") return `health check failing: ${this.health.lastResult}`;
     const failure = this.lastFailure === undefined
       ? ""

@@ -141,8 +141,9 @@ export class BackendUpkeep implements LeaseSource, Disposable {
       failures,
       (name) => answers.hosts.has(name) || answers.srv.has(name),
     );
-    this.#balancer.applyAnswers(answers, scheduler.now(), initial);
+    const { added } = this.#balancer.applyAnswers(answers, scheduler.now(), initial);
     this.#admission.wakeAll();
+    void this.#probes.checkJoined(added);
     // One pending retry at most: every refresh would otherwise start a chain of its own.
     if (neverResolved && this.#dnsRetry === undefined) {
       const retryMs = Math.min(...tiers.map((tier) => tier.disableFor.dnsMs));

@@ -4,6 +4,7 @@ import { type FrontendInput, validateConfig } from "../config/mod.ts";
 import type { Resolver } from "../discovery/mod.ts";
 import { silentLogger } from "../log/mod.ts";
 import { FakeDialer, FakeScheduler } from "../testing/mod.ts";
+import type { ProbeResult } from "../balancer/mod.ts";
 import { BackendUpkeep, type SessionDirectory } from "./backend_upkeep.ts";
 import { DialError } from "./dial.ts";
 import { FrontendStats } from "./frontend_stats.ts";
@@ -26,7 +27,7 @@ class FakeSessions implements SessionDirectory {
   }
 }
 
-function upkeepOn(frontend: FrontendInput, dialer = new FakeDialer()) {
+function upkeepOn(frontend: FrontendInput, dialer = new FakeDialer(), resolver = literalResolver) {
   const config = validateConfig({ frontends: [frontend] }).frontends[0]!;
   const scheduler = new FakeScheduler();
   const sessions = new FakeSessions();
@@ -35,7 +36,7 @@ function upkeepOn(frontend: FrontendInput, dialer = new FakeDialer()) {
     {
       scheduler,
       log: silentLogger,
-      resolver: literalResolver,
+      resolver,
       dialer: dialer.dial,
       decisions: new DecisionLog(),
       rng: () => 0.5,
@@ -190,4 +191,59 @@ Deno.test("latency: one late probe sample swaps no sub-tiers; a backend slow in 
   dialer.delay(a, 1, scheduler);
   await scheduler.advance(1_000);
   assert.deepEqual(subTiers(), [0, 2]);
+});
+
+Deno.test("role primary: a backend DNS adds later takes no lease until its first check says primary", async () => {
+  const addresses = ["127.0.0.1"];
+  const resolver: Resolver = {
+    resolve: (host) => Promise.resolve(host === "db.test" ? [...addresses] : []),
+    resolveSrv: () => Promise.resolve([]),
+  };
+  const { upkeep, scheduler } = upkeepOn(
+    {
+      protocol: "postgres",
+      postgres: { role: "primary" },
+      rebalanceDuration: "1h",
+      backendPool: {
+        tiers: [{ targets: [{ hosts: ["db.test"], port: 5432 }], healthCheck: { interval: "5s" } }],
+      },
+    },
+    undefined,
+    resolver,
+  );
+  using _upkeep = upkeep;
+  // The protocol check of 127.0.0.2 answers when the test says, with the role the test gives.
+  let answer = Promise.withResolvers<ProbeResult>();
+  upkeep.useProtocolProbe((spec) =>
+    spec.hostname === "127.0.0.2" ? answer.promise : Promise.resolve({ ok: true, latencyMs: 1 })
+  );
+  const open = new AbortController().signal;
+  const eligibleAt = (key: string) =>
+    upkeep.snapshot(0).backends.find((b) => b.spec.key === key)?.ineligibility;
+  await upkeep.start();
+  const held = await upkeep.acquire(0, open);
+  assert.equal(held?.backend.key, "127.0.0.1:5432");
+  addresses.push("127.0.0.2");
+  await upkeep.refreshDiscovery();
+  assert.equal(eligibleAt("127.0.0.2:5432"), "joined; waiting for its first health check");
+  const before = await upkeep.acquire(0, open);
+  assert.equal(
+    before?.backend.key,
+    "127.0.0.1:5432",
+    "not the idle newcomer, whose role is unknown",
+  );
+  before?.release(0, 0);
+  // Its first check (at once, not an interval later) finds a standby: it stays out.
+  answer.resolve({ ok: false, kind: "refused", message: "not a primary (in recovery)" });
+  await scheduler.advance(0);
+  assert.match(eligibleAt("127.0.0.2:5432") ?? "", /not a primary/);
+  const still = await upkeep.acquire(0, open);
+  assert.equal(still?.backend.key, "127.0.0.1:5432");
+  still?.release(0, 0);
+  // Promoted: the next checks say primary, and it takes sessions.
+  answer = Promise.withResolvers<ProbeResult>();
+  answer.resolve({ ok: true, latencyMs: 1 });
+  await scheduler.advance(10_000);
+  assert.equal(eligibleAt("127.0.0.2:5432"), undefined);
+  held?.release(0, 0);
 });

@@ -68,6 +68,12 @@ export class UpkeepProbes implements Disposable {
     await Promise.all(backends.map((backend) => this.probe(backend, "health")));
   }
 
+  /** Checks the backends that joined awaiting their first health check now, not an interval later. */
+  async checkJoined(backends: readonly Backend[]): Promise<void> {
+    const joined = backends.filter((backend) => backend.health?.awaitingFirstCheck === true);
+    await Promise.all(joined.map((backend) => this.probe(backend, "health")));
+  }
+
   /** A dial (or a probe the server refused) failed: disable `backend` and plan its recovery. */
   dialFailed(backend: Backend, error: { kind: FailureKind; message: string }): void {
     const { scheduler, log } = this.#deps;
