@@ -2,10 +2,15 @@
  * Tests of every toxic over real sockets: latency, bandwidth, slow_close,
  * timeout, reset_peer, slicer, limit_data and noop, added, updated and
  * removed on live connections.
+ *
+ * Every upper bound on a real duration adds the event loop's worst lateness
+ * over the same span (`LoopLag`): a machine too busy to run this process on
+ * time delays the toxic and the test alike, and must not fail the test.
  * @module
  */
 
 import assert from "node:assert/strict";
+import { LoopLag } from "../src/testing/mod.ts";
 import { startToxiproxy, type ToxiproxyServer } from "./start_toxiproxy.ts";
 import {
   api,
@@ -97,6 +102,7 @@ Deno.test("latency: a 32 KB echo takes up + down within tolerance for each split
     0,
   ]];
   const message = pattern(32 * 1024);
+  using lag = new LoopLag();
   await Promise.all(cases.map(async ([up, down], i) => {
     const toxics: ToxicBody[] = [];
     if (up) toxics.push({ type: "latency", stream: "upstream", attributes: { latency: up } });
@@ -105,7 +111,12 @@ Deno.test("latency: a 32 KB echo takes up + down within tolerance for each split
     using conn = await connect(port);
     const ms = await roundTripMs(conn, message);
     assert.ok(ms >= up + down - 1, `${up}/${down}: ${ms.toFixed(1)} ms is too fast`);
-    assert.ok(ms <= up + down + 150, `${up}/${down}: ${ms.toFixed(1)} ms is too slow`);
+    assert.ok(
+      ms <= up + down + 150 + lag.worstMs,
+      `${up}/${down}: ${ms.toFixed(1)} ms is too slow (the loop ran ${
+        lag.worstMs.toFixed(0)
+      } ms late)`,
+    );
   }));
 });
 
@@ -117,11 +128,12 @@ Deno.test("latency: one-way upstream delay holds, and jitter stays within ±jitt
     { type: "latency", stream: "upstream", attributes: { latency: 100, jitter: 50 } },
   ]);
   using conn = await connect(port);
+  using lag = new LoopLag();
   const sent = performance.now();
   await writeAll(conn, text.encode("tick"));
   await waitFor(() => rec.received() === 4, "data upstream");
   const ms = rec.arrivals[0]!.at - sent;
-  assert.ok(ms >= 49 && ms <= 150 + 100, `${ms.toFixed(1)} ms`);
+  assert.ok(ms >= 49 && ms <= 150 + 100 + lag.worstMs, `${ms.toFixed(1)} ms`);
 });
 
 Deno.test("latency: two upstream latency toxics of 500 ms add up to 1000 ms", async () => {
@@ -133,11 +145,12 @@ Deno.test("latency: two upstream latency toxics of 500 ms add up to 1000 ms", as
     { name: "b", type: "latency", stream: "upstream", attributes: { latency: 500 } },
   ]);
   using conn = await connect(port);
+  using lag = new LoopLag();
   const sent = performance.now();
   await writeAll(conn, text.encode("x"));
   await waitFor(() => rec.received() === 1, "data upstream", 3000);
   const ms = rec.arrivals[0]!.at - sent;
-  assert.ok(ms >= 999 && ms <= 1000 + 150, `${ms.toFixed(1)} ms`);
+  assert.ok(ms >= 999 && ms <= 1000 + 150 + lag.worstMs, `${ms.toFixed(1)} ms`);
 });
 
 Deno.test("latency added mid-connection applies to the next round trip; removal releases a held chunk", async () => {
@@ -152,7 +165,8 @@ Deno.test("latency added mid-connection applies to the next round trip; removal 
   await using tp = await startToxiproxy({ port: 0 });
   const port = await proxyWith(tp, "mid", upstream);
   using conn = await connect(port);
-  assert.ok((await roundTripMs(conn, text.encode("a"))) < 100);
+  using lag = new LoopLag();
+  assert.ok((await roundTripMs(conn, text.encode("a"))) < 100 + lag.worstMs);
   await api(tp.url, "POST", "/proxies/mid/toxics", {
     type: "latency",
     attributes: { latency: 150 },
@@ -167,7 +181,7 @@ Deno.test("latency added mid-connection applies to the next round trip; removal 
   await waitFor(() => echoed === 3, "the echo of c is held by the toxic");
   assert.equal((await api(tp.url, "DELETE", "/proxies/mid/toxics/latency_downstream")).status, 204);
   assert.deepEqual(await reply, text.encode("c"));
-  assert.ok(performance.now() - start < 1000, "the held chunk went on at removal");
+  assert.ok(performance.now() - start < 1000 + lag.worstMs, "the held chunk went on at removal");
 });
 
 Deno.test("toxicity 0 never acts; toxicity 1 always does", async () => {
@@ -283,11 +297,12 @@ Deno.test("bandwidth: 480 KB upstream at 1000 KB/s takes about 480 ms and arrive
   ]);
   using conn = await connect(port);
   const data = pattern(480 * 1000);
+  using lag = new LoopLag();
   const start = performance.now();
   await writeAll(conn, data);
   await waitFor(() => rec.received() === data.length, "all bytes upstream", 5000);
   const ms = rec.arrivals.at(-1)!.at - start;
-  assert.ok(ms >= 470 && ms <= 480 + 250, `${ms.toFixed(1)} ms`);
+  assert.ok(ms >= 470 && ms <= 480 + 250 + lag.worstMs, `${ms.toFixed(1)} ms`);
   assert.deepEqual(rec.data(), data);
 });
 
@@ -320,6 +335,7 @@ for (const rate of [0, -1]) {
     const reply = readExactly(conn, data.length, 5000);
     const writing = writeAll(conn, data);
     await waitFor(() => upstream.accepted === 1, "the link is up and busy");
+    using lag = new LoopLag();
     const start = performance.now();
     assert.equal(
       (await api(tp.url, "DELETE", "/proxies/zero/toxics/bandwidth_upstream")).status,
@@ -329,7 +345,7 @@ for (const rate of [0, -1]) {
       (await api(tp.url, "DELETE", "/proxies/zero/toxics/bandwidth_downstream")).status,
       204,
     );
-    assert.ok(performance.now() - start < 1000);
+    assert.ok(performance.now() - start < 1000 + lag.worstMs);
     await writing;
     assert.deepEqual(await reply, data);
   });
@@ -344,13 +360,14 @@ Deno.test("slow_close: the client sees EOF only after the delay", async () => {
     type: "slow_close",
     attributes: { delay: 300 },
   }]);
+  using lag = new LoopLag();
   const start = performance.now();
   using conn = await connect(port);
   const end = await readToEnd(conn, 3000);
   const ms = performance.now() - start;
   assert.equal(end.end, "eof");
   assert.equal(new TextDecoder().decode(end.data), "bye");
-  assert.ok(ms >= 299 && ms < 300 + 300, `${ms.toFixed(1)} ms`);
+  assert.ok(ms >= 299 && ms < 300 + 300 + lag.worstMs, `${ms.toFixed(1)} ms`);
 });
 
 Deno.test("timeout 0 drops data and holds the connection; removing it closes both sides within 1 s", async () => {
@@ -363,11 +380,12 @@ Deno.test("timeout 0 drops data and holds the connection; removing it closes bot
   using conn = await connect(port);
   await writeAll(conn, text.encode("dropped"));
   await waitFor(() => upstream.accepted === 1, "upstream connection");
+  using lag = new LoopLag();
   const start = performance.now();
   assert.equal((await api(tp.url, "DELETE", "/proxies/t0/toxics/timeout_upstream")).status, 204);
-  assert.equal((await readToEnd(conn, 1000)).end, "eof");
+  assert.equal((await readToEnd(conn, 5000)).end, "eof");
   assert.equal(await rec.ended, "eof");
-  assert.ok(performance.now() - start < 1000);
+  assert.ok(performance.now() - start < 1000 + lag.worstMs);
   assert.equal(rec.received(), 0);
 });
 
@@ -393,9 +411,10 @@ Deno.test("removing latency in front of timeout(0) with data queued finishes in 
   ]);
   using conn = await connect(port);
   for (let i = 0; i < 20; i++) await writeAll(conn, pattern(1000));
+  using lag = new LoopLag();
   const start = performance.now();
   assert.equal((await api(tp.url, "DELETE", "/proxies/lt/toxics/latency_upstream")).status, 204);
-  assert.ok(performance.now() - start < 1000);
+  assert.ok(performance.now() - start < 1000 + lag.worstMs);
 });
 
 Deno.test("timeout at toxicity 0 passes bytes; updated to toxicity 1 / 100 ms it closes in time", async () => {
@@ -406,6 +425,7 @@ Deno.test("timeout at toxicity 0 passes bytes; updated to toxicity 1 / 100 ms it
   ]);
   using conn = await connect(port);
   await roundTripMs(conn, text.encode("pass"));
+  using lag = new LoopLag();
   const start = performance.now();
   const updated = await api(tp.url, "PATCH", "/proxies/tt/toxics/timeout_downstream", {
     toxicity: 1,
@@ -415,7 +435,7 @@ Deno.test("timeout at toxicity 0 passes bytes; updated to toxicity 1 / 100 ms it
   const end = await readToEnd(conn, 2000);
   const ms = performance.now() - start;
   assert.equal(end.end, "eof");
-  assert.ok(ms >= 99 && ms < 100 + 300, `${ms.toFixed(1)} ms`);
+  assert.ok(ms >= 99 && ms < 100 + 300 + lag.worstMs, `${ms.toFixed(1)} ms`);
 });
 
 Deno.test("reset_peer added before connecting: the client and the upstream get ECONNRESET", async () => {
@@ -441,12 +461,13 @@ for (const stream of ["upstream", "downstream"]) {
       { type: "reset_peer", stream, attributes: { timeout: 100 } },
     ]);
     using conn = await connect(port);
+    using lag = new LoopLag();
     const start = performance.now();
     await writeAll(conn, text.encode("data"));
     const end = await readToEnd(conn, 2000);
     const ms = performance.now() - start;
     assert.equal(end.end, "reset");
-    assert.ok(ms >= 99 && ms < 100 + 300, `${ms.toFixed(1)} ms`);
+    assert.ok(ms >= 99 && ms < 100 + 300 + lag.worstMs, `${ms.toFixed(1)} ms`);
   });
 }
 
@@ -623,6 +644,7 @@ Deno.test("throughput sanity: 32 MB through a 100 ms latency toxic is not capped
   await waitFor(() => rec.received() === total, "all bytes", 10000);
   const seconds = (rec.arrivals.at(-1)!.at - start) / 1000;
   const mbps = total / 1e6 / seconds;
-  // Serialised 100 ms waits per 64 KB chunk would give 0.6 MB/s; the target (≥ 100 MB/s) is in bench.ts.
-  assert.ok(mbps >= 20, `${mbps.toFixed(1)} MB/s`);
+  // Serialised 100 ms waits per 64 KB chunk would give 0.6 MB/s; ten times that proves they are
+  // not serialised even when both cores are busy. The target (≥ 100 MB/s) is in bench.ts.
+  assert.ok(mbps >= 6, `${mbps.toFixed(1)} MB/s`);
 });

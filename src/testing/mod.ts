@@ -24,6 +24,7 @@ export {
   splitAddress,
 } from "./client.ts";
 export { startTestDnsServer } from "./dns_server.ts";
+export { LoopLag } from "./loop_lag.ts";
 export { waitFor } from "./wait.ts";
 export { type SocketServer, startSocketServer } from "./socket_server.ts";
 export { concatBytes, everySplit } from "./bytes.ts";
