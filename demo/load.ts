@@ -1,7 +1,8 @@
 /**
  * The demo's clients: workers that keep opening sessions through the
  * sidecar, read which node greeted them, ping it for a few seconds, and
- * record how each session went.
+ * record how each session went. A quarter of them are pooled, like a
+ * connection pool's: each holds its session until the sidecar ends it.
  * @module
  */
 
@@ -16,6 +17,13 @@ const PING = new TextEncoder().encode("ping\n");
  * shows them moved rather than ending on their own.
  */
 const SESSION_MS = 5000;
+/**
+ * One worker in this many is pooled. Its session outlives any step, so
+ * when home recovers some session is on near for failback to move, however
+ * slowly a busy machine runs the storyline (the short sessions alone can
+ * all end on their own first).
+ */
+const POOLED_EVERY = 4;
 
 /** Runs `workers` clients against `address` until `signal` aborts. */
 export async function runLoad(
@@ -24,13 +32,19 @@ export async function runLoad(
   records: SessionRecord[],
   signal: AbortSignal,
 ): Promise<void> {
-  await Promise.all(Array.from({ length: workers }, () => worker(address, records, signal)));
+  await Promise.all(
+    Array.from(
+      { length: workers },
+      (_, i) => worker(address, records, signal, i % POOLED_EVERY === POOLED_EVERY - 1),
+    ),
+  );
 }
 
 async function worker(
   address: string,
   records: SessionRecord[],
   signal: AbortSignal,
+  pooled: boolean,
 ): Promise<void> {
   while (!signal.aborted) {
     const record: SessionRecord = { startedAt: Date.now(), node: undefined };
@@ -40,7 +54,8 @@ async function worker(
       const identified = await connectIdentified(address);
       conn = identified.conn;
       (record as { node: string | undefined }).node = identified.name;
-      record.interrupted = !(await hold(conn, SESSION_MS + Math.random() * SESSION_MS, signal));
+      const holdMs = pooled ? Infinity : SESSION_MS + Math.random() * SESSION_MS;
+      record.interrupted = !(await hold(conn, holdMs, signal));
     } catch {
       // A failed connect: the record keeps node undefined.
     } finally {

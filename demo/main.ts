@@ -26,7 +26,8 @@ steady state → home outage → failover → home recovers → failback.
 
   --duration SECONDS  length of one pass of the storyline (default 60, at least 40)
   --loop              repeat the storyline until Ctrl-C
-  --workers N         concurrent clients (default 12)
+  --workers N         concurrent clients (default 12; one in 4 holds its session
+                      until the sidecar ends it, like a connection pool)
 
 Exit code: 0 when every step met its expectations, 1 otherwise, 130 on Ctrl-C.`;
 
