@@ -2,7 +2,9 @@
  * The demo's config (`deno task demo`): one database frontend in front of
  * three regions, nearest first. Each region's two nodes live on their own
  * loopback addresses (127.0.10.x home, 127.0.20.x near, 127.0.30.x far),
- * where the demo puts Toxiproxy proxies with each region's latency.
+ * where the demo puts Toxiproxy proxies with each region's latency. The
+ * demo runs it with 26257 replaced by a free port, so demos can run side
+ * by side.
  *
  * It is a complete config in its own right: check it with
  *   deno run --allow-net --allow-read=config/demo.config.ts main.ts -c config/demo.config.ts --check

@@ -14,6 +14,8 @@ import { type RunningCli, startSidecarCli } from "../src/testing/mod.ts";
 import { failures, summaryLine } from "./display.ts";
 import { Screen } from "./screen.ts";
 import { pause, runLoad } from "./load.ts";
+import demoConfig from "../config/demo.config.ts";
+import { writeConfigFile } from "./config_file.ts";
 import { startRegions } from "./regions.ts";
 import { judgeStep, schedule, type SessionRecord, STORYLINE } from "./storyline.ts";
 
@@ -76,16 +78,22 @@ export async function runDemo(
   const frontend = config.frontends[0];
   if (frontend === undefined) throw new Error(`${CONFIG}: no frontend`);
   await using regions = await startRegions(frontend.backendPool.tiers);
+  await using file = await writeConfigFile(demoConfig, regions.port);
   let cli: RunningCli | undefined;
   let failed = false;
   try {
-    const started = await startSidecarCli(["-c", CONFIG], 1, {
-      permissions: [RECOMMENDED_V8_FLAGS, "--allow-net", `--allow-read=${CONFIG}`],
+    const started = await startSidecarCli(["-c", file.path], 1, {
+      permissions: [RECOMMENDED_V8_FLAGS, "--allow-net", `--allow-read=${file.path}`],
     });
     cli = started.cli;
     const address = started.addresses[0] as string;
     const dashboard = /^diagnostics on (\S+)$/m.exec(cli.stdout)?.[1];
     screen.say(`sidecar listening on ${address}; regions home → near → far (1, 20, 80 ms)`);
+    screen.say(
+      `config: config/demo.config.ts, its backends on free port ${regions.port} (the file says ${
+        frontend.backendPool.tiers[0]?.targets[0]?.port
+      })`,
+    );
     if (dashboard !== undefined) {
       screen.say(
         `dashboard: ${dashboard}  (or: deno run --allow-net main.ts status --diag ${
