@@ -40,6 +40,11 @@ export interface ListenOptions {
   readonly buffers: Buffers;
   /** Each accepted connection, paused until its relay starts. */
   readonly onConnection: (connection: TcpConnection) => void;
+  /**
+   * When set, accepted sockets read the node way (a fresh chunk per read,
+   * for the protocol paths) and go here, paused, instead of `onConnection`.
+   */
+  readonly onPlainSocket?: (socket: net.Socket) => void;
   /** A failure of the listening socket after it started. */
   readonly onError?: (error: Error) => void;
   /** Runs the watchdog; without it there is none. */
@@ -67,18 +72,18 @@ export async function listenTcp(options: ListenOptions): Promise<TcpListener> {
   /** The watchdog's probe of the last check, when it connected (monotonic ms), and when it settled. */
   let probe: Probe | undefined;
   let acceptedSinceCheck = false;
-  const accepted = (connection: TcpConnection) => {
+  const accepted = (socket: net.Socket, reader: SocketReader | undefined) => {
     acceptedSinceCheck = true;
     const current = probe;
-    if (current === undefined) return options.onConnection(connection);
+    if (current === undefined) return handOver(options, socket, reader);
     // The probe's own port is known only once its connect completes on its side.
     void current.settled.then(() => {
-      const { socket } = connection;
       if (socket.remotePort === current.socket.localPort) socket.destroy();
-      else options.onConnection(connection);
+      else handOver(options, socket, reader);
     });
   };
-  let server = await bind(options.hostname, options.port, options.buffers, accepted);
+  const buffers = options.onPlainSocket === undefined ? options.buffers : "node";
+  let server = await bind(options.hostname, options.port, buffers, accepted);
   server.on("error", (error) => options.onError?.(error));
   const bound = server.address() as net.AddressInfo;
   const probeHost = bound.address === "0.0.0.0"
@@ -124,7 +129,7 @@ export async function listenTcp(options: ListenOptions): Promise<TcpListener> {
     relistening = true;
     if (server.listening) server.close();
     try {
-      server = await bind(bound.address, bound.port, options.buffers, accepted);
+      server = await bind(bound.address, bound.port, buffers, accepted);
       server.on("error", (error) => options.onError?.(error));
       if (closed) server.close();
       suspectSince = undefined;
@@ -178,14 +183,34 @@ function startProbe(host: string, port: number): Probe {
   return probe;
 }
 
-/** A node:net server listening on `hostname:port` whose sockets read through `SocketReader`s. */
+function handOver(
+  options: ListenOptions,
+  socket: net.Socket,
+  reader: SocketReader | undefined,
+): void {
+  if (reader === undefined) options.onPlainSocket?.(socket);
+  else options.onConnection({ socket, reader });
+}
+
+/**
+ * A node:net server listening on `hostname:port` whose sockets read
+ * through `SocketReader`s, or the node way with `"node"`.
+ */
 async function bind(
   hostname: string,
   port: number,
-  buffers: Buffers,
-  onConnection: (connection: TcpConnection) => void,
+  buffers: Buffers | "node",
+  onConnection: (socket: net.Socket, reader: SocketReader | undefined) => void,
 ): Promise<net.Server> {
   const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true });
+  if (buffers === "node") {
+    server.on("connection", (socket: net.Socket) => {
+      socket.setNoDelay(true);
+      onConnection(socket, undefined);
+    });
+    await listening(server, hostname, port);
+    return server;
+  }
   const internal = server as unknown as { _createSocket?: SocketFactory };
   if (typeof internal._createSocket !== "function") {
     throw new Error(
@@ -214,14 +239,18 @@ async function bind(
   server.on("connection", (socket: net.Socket) => {
     const reader = readers.get(socket) as SocketReader;
     readers.delete(socket);
-    onConnection({ socket, reader });
+    onConnection(socket, reader);
   });
-  await new Promise<void>((resolve, reject) => {
+  await listening(server, hostname, port);
+  return server;
+}
+
+function listening(server: net.Server, hostname: string, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen({ host: hostname, port }, () => {
       server.off("error", reject);
       resolve();
     });
   });
-  return server;
 }

@@ -3,9 +3,10 @@
  * that survive running out of descriptors, retry backoff, and telling
  * local failures from the peer's.
  *
- * And the session data path of plain tcp frontends on node:net: listening,
- * dialling, and relaying bytes between a client and a backend with
- * half-close, reset and keepalive passed through. node:net rather than
+ * And the session data path on node:net: listening, dialling, and
+ * relaying bytes between a client and a backend with half-close, reset and
+ * keepalive passed through (`Relay` for tcp frontends; `SocketConn` for the
+ * protocol-aware ones, which read framing as it flows). node:net rather than
  * `Deno.Conn` there because a `Deno.Conn` always sends a FIN when closed (it
  * shuts the write side down first) and has no keepalive idle time.
  * @module
@@ -24,7 +25,15 @@ export {
   type FdView,
 } from "./fd_headroom.ts";
 export { parseOpenFilesLimit, readFdSoftLimit } from "./fd_limit.ts";
-export { type DialFailure, type DialOptions, type TcpDialer, tcpDialer } from "./dial.ts";
+export {
+  type DialFailure,
+  type DialOptions,
+  type SocketDialer,
+  socketDialer,
+  type TcpDialer,
+  tcpDialer,
+} from "./dial.ts";
+export { resetSocket, SocketConn, type StreamSocket } from "./socket_conn.ts";
 export { type ListenOptions, listenTcp, type TcpListener } from "./listen.ts";
 export { type Buffers, SMALL_BUFFER_SIZE, SocketReader, type TcpConnection } from "./reader.ts";
 export {

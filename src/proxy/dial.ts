@@ -5,7 +5,7 @@
  * @module
  */
 
-import { isLocalError, type TcpConnection, type TcpDialer } from "../net/mod.ts";
+import { type DialOptions, isLocalError, type TcpConnection } from "../net/mod.ts";
 import type { FailureKind } from "../pool/mod.ts";
 import type { Scheduler } from "../scheduler.ts";
 
@@ -145,19 +145,20 @@ const NODE_DIAL_ERRORS: Readonly<Record<string, readonly [FailureKind, string]>>
 };
 
 /**
- * Dials a plain tcp session's backend on the node:net data path, like
+ * Dials a session's backend on the node:net data path (a `TcpDialer` for
+ * tcp sessions, a `SocketDialer` for protocol sessions), like
  * `dialAborting`: the deadline aborts the caller's own controller.
  *
  * @throws {DialError} classified: refused, timeout, unreachable, reset or error
  * @throws {LocalDialError} when the failure is this process's, not the backend's
  */
-export async function dialSession(
-  dialer: TcpDialer,
+export async function dialSession<C = TcpConnection>(
+  dialer: (options: DialOptions) => Promise<C>,
   address: { readonly key: string; readonly hostname: string; readonly port: number },
   timeoutMs: number,
   abort: AbortController,
   timers: Pick<Scheduler, "after">,
-): Promise<TcpConnection> {
+): Promise<C> {
   const { signal } = abort;
   let timedOut = false;
   const cancel = timers.after(timeoutMs, () => {

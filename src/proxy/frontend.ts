@@ -10,10 +10,10 @@ import type { DecisionLog } from "../balancer/mod.ts";
 import { formatHostPort, type Frontend, parseHostPort } from "../config/mod.ts";
 import type { Resolver } from "../discovery/mod.ts";
 import type { Logger } from "../log/mod.ts";
+import type net from "node:net";
 import {
-  AcceptLoop,
-  closeQuietly,
-  isResourceExhaustion,
+  type SocketDialer,
+  socketDialer,
   type TcpConnection,
   type TcpDialer,
   type TcpListener,
@@ -29,7 +29,7 @@ import type { BackendSpec } from "../pool/mod.ts";
 import { protocolWiring } from "./protocol_wiring.ts";
 import type { ProtocolFactory } from "./session_protocol.ts";
 import type { EndReason } from "./end_reason.ts";
-import { Session, type SessionDeps } from "./session.ts";
+import { ProtocolSession, type ProtocolSessionDeps } from "./protocol_session.ts";
 import { closeSessionsOnHealthFailure, listenForTcp, tcpSessionDeps } from "./tcp_frontend.ts";
 import { TcpSession, type TcpSessionDeps } from "./tcp_session.ts";
 import { SessionRegistry } from "./session_registry.ts";
@@ -40,10 +40,12 @@ export interface FrontendDeps {
   readonly scheduler: Scheduler;
   readonly log: Logger;
   readonly resolver: Resolver;
-  /** Probes' and protocol sessions' dialer. */
+  /** Probes' and PostgreSQL cancel requests' dialer. */
   readonly dialer: Dialer;
   /** Plain tcp sessions' dialer (the node:net data path). */
   readonly sessionDialer: TcpDialer;
+  /** Protocol sessions' dialer (node:net, reading the node way). @default socketDialer() */
+  readonly socketDialer?: SocketDialer;
   readonly buffers: BufferPool;
   readonly decisions: DecisionLog;
   /** A number in [0, 1), for smearing closes. */
@@ -61,9 +63,6 @@ export interface DescriptorGate {
   view?(now: number): { readonly atLimit: boolean }; // at the limit, or just after an EMFILE
 }
 
-/** Protocol frontends accept on Deno (their sessions read `Deno.Conn`), tcp ones on node:net. */
-type Listener = Deno.TcpListener | TcpListener;
-
 /** A listening frontend and its sessions. */
 export class RunningFrontend implements AsyncDisposable {
   /** The address actually bound, `host:port` (the real port when 0 was asked). */
@@ -73,44 +72,31 @@ export class RunningFrontend implements AsyncDisposable {
   readonly #stats = new FrontendStats();
   readonly #sessions: SessionRegistry;
   readonly #upkeep: BackendUpkeep;
-  readonly #acceptLoop: AcceptLoop | undefined;
-  readonly #tcpListener: TcpListener | undefined;
+  readonly #listener: TcpListener;
   readonly #stopHealthClose: () => void;
   /** PostgreSQL cancel keys of live sessions → their backends. */
   readonly #cancelKeys = new Map<string, BackendSpec>();
   /** Undefined for tcp. */
   #protocol: ProtocolFactory | undefined;
-  #sessionDepsNow: SessionDeps;
+  #sessionDepsNow: ProtocolSessionDeps;
   #tcpSessionDepsNow: TcpSessionDeps;
   readonly #dialDeadlines: DeadlineSweep;
   #nextSessionId = 1;
   /** Clients shed since shedding began; undefined while not shedding. */
   #shedding: number | undefined;
 
-  private constructor(config: Frontend, deps: FrontendDeps, listener: Listener) {
+  private constructor(config: Frontend, deps: FrontendDeps, listener: TcpListener) {
     this.#config = config;
     this.#deps = deps;
     this.#sessions = new SessionRegistry({ ...deps, stats: this.#stats });
     this.#sessions.configure(config.name, config.idleDurationMs);
     this.#upkeep = new BackendUpkeep(config, deps, this.#sessions, this.#stats);
     this.#dialDeadlines = new DeadlineSweep(deps.scheduler);
-    this.#sessionDepsNow = this.#sessionDeps(config);
     this.#tcpSessionDepsNow = tcpSessionDeps(config, deps, this.#upkeep, this.#dialDeadlines);
+    this.#sessionDepsNow = this.#sessionDeps();
     this.#stopHealthClose = closeSessionsOnHealthFailure(() => this.#config, this.#sessions, deps);
-    if (!("addr" in listener)) {
-      this.address = formatHostPort(listener.hostname, listener.port);
-      this.#tcpListener = listener;
-      return;
-    }
-    const bound = listener.addr as Deno.NetAddr;
-    this.address = formatHostPort(bound.hostname, bound.port);
-    this.#acceptLoop = new AcceptLoop(listener, {
-      onConnection: (client) => this.#admit(client),
-      scheduler: deps.scheduler,
-      log: deps.log,
-      logFields: { frontend: config.name },
-      onExhausted: () => deps.fds.exhausted(deps.scheduler.now()),
-    });
+    this.address = formatHostPort(listener.hostname, listener.port);
+    this.#listener = listener;
   }
 
   /**
@@ -124,17 +110,20 @@ export class RunningFrontend implements AsyncDisposable {
       port: number;
     };
     const address = { hostname: hostname === "" ? "0.0.0.0" : hostname, port };
-    // A tcp client accepted before the frontend exists (none: no event turn between) is closed.
+    // A client accepted before the frontend exists (none: no event turn between) is closed.
     const tcp: { frontend?: RunningFrontend } = {};
-    let listener: Listener;
+    const admitProtocol = (socket: net.Socket) => {
+      const frontend = tcp.frontend;
+      if (frontend === undefined) socket.destroy();
+      else frontend.#admit(socket);
+    };
+    let listener: TcpListener;
     try {
-      listener = config.protocol !== "tcp"
-        ? Deno.listen(address)
-        : await listenForTcp(config, address, deps, (client) => {
-          const frontend = tcp.frontend;
-          if (frontend === undefined) client.socket.destroy();
-          else frontend.#admitTcp(client);
-        });
+      listener = await listenForTcp(config, address, deps, (client) => {
+        const frontend = tcp.frontend;
+        if (frontend === undefined) client.socket.destroy();
+        else frontend.#admitTcp(client);
+      }, config.protocol === "tcp" ? undefined : admitProtocol);
     } catch (error) {
       throw new ListenError(
         `frontend ${config.name}: cannot listen on ${config.bindAddress}: ${
@@ -161,8 +150,8 @@ export class RunningFrontend implements AsyncDisposable {
    */
   async update(config: Frontend): Promise<void> {
     this.#config = config;
-    this.#sessionDepsNow = this.#sessionDeps(config);
     this.#tcpSessionDepsNow = tcpSessionDeps(config, this.#deps, this.#upkeep, this.#dialDeadlines);
+    this.#sessionDepsNow = this.#sessionDeps();
     this.#sessions.configure(config.name, config.idleDurationMs);
     await this.#useProtocol(config);
     await this.#upkeep.update(config);
@@ -188,14 +177,13 @@ export class RunningFrontend implements AsyncDisposable {
       waitingClients: this.#upkeep.waiting,
       stats: this.#stats.snapshot(),
       liveBytes: this.#sessions.liveBytes(),
-      acceptStall: this.#acceptLoop?.stall ?? this.#tcpListener?.stall,
+      acceptStall: this.#listener.stall,
     };
   }
 
   /** Stops accepting new clients; resolves once the listener is really closed. */
   async stopAccepting(): Promise<void> {
-    await this.#acceptLoop?.close();
-    await this.#tcpListener?.close();
+    await this.#listener.close();
   }
 
   /** Closes every open session with `reason`. */
@@ -220,9 +208,12 @@ export class RunningFrontend implements AsyncDisposable {
   }
 
   /** Starts a protocol session for `client`, or closes it at once when descriptors run short. */
-  #admit(client: Deno.TcpConn): void {
-    if (this.#shed()) closeQuietly(client);
-    else this.#startSession(client);
+  #admit(client: net.Socket): void {
+    const protocol = this.#protocol;
+    if (this.#shed() || protocol === undefined) return void client.destroy();
+    const id = this.#nextSessionId++;
+    const session = new ProtocolSession(id, client, this.#deps.scheduler.now(), protocol.session(id));
+    this.#sessions.track(session, this.#runSession);
   }
 
   /** Starts a tcp session for `client`, or closes it at once when descriptors run short. */
@@ -265,32 +256,12 @@ export class RunningFrontend implements AsyncDisposable {
     this.#upkeep.useProtocolProbe(wiring?.probe);
   }
 
-  #startSession(client: Deno.TcpConn): void {
-    const id = this.#nextSessionId++;
-    const now = this.#deps.scheduler.now();
-    const session = new Session(id, client, now, this.#protocol?.session(id));
-    this.#sessions.track(session, this.#runSession);
+  /** What every protocol session of this config shares: the tcp sessions' deps, another dialer. */
+  #sessionDeps(): ProtocolSessionDeps {
+    return { ...this.#tcpSessionDepsNow, dialer: this.#deps.socketDialer ?? socketDialer() };
   }
 
-  /** What every session of this config shares: made once per config, not per session. */
-  #sessionDeps(config: Frontend): SessionDeps {
-    const { scheduler, dialer, buffers, log } = this.#deps;
-    return {
-      frontendName: config.name,
-      leases: this.#upkeep,
-      dialer,
-      buffers,
-      scheduler,
-      dialDeadlines: this.#dialDeadlines,
-      log,
-      queueTimeoutMs: config.queueTimeoutMs,
-      localFailure: (error) => {
-        if (isResourceExhaustion(error.cause)) this.#deps.fds.exhausted(scheduler.now());
-      },
-    };
-  }
-
-  readonly #runSession = (session: Session, ended: () => void): void => {
+  readonly #runSession = (session: ProtocolSession, ended: () => void): void => {
     session.start(this.#sessionDepsNow, ended);
   };
 

@@ -24,17 +24,18 @@ import {
 import { deadlineSignal, type Scheduler } from "../scheduler.ts";
 import { dialBackend, type Dialer, DialError } from "./dial.ts";
 import type { ProtocolSettings } from "./protocol_settings.ts";
-import { scanPump, type StreamConn } from "./scan_pump.ts";
-import { TerminatedTls } from "./client_tls.ts";
+import { scanPump } from "./scan_pump.ts";
+import { acceptClientTls, connectBackendTls } from "./stream_tls.ts";
 import type { ProtocolFactory, SessionProtocol } from "./session_protocol.ts";
 import type { EndReason } from "./end_reason.ts";
-import { closeQuietly, writeAll } from "../net/mod.ts";
+import { closeQuietly, type SocketConn, writeAll } from "../net/mod.ts";
 
 /** What PostgreSQL sessions share within a frontend. */
 export interface PgDeps {
   readonly frontendName: string;
   readonly settings: ProtocolSettings;
   readonly scheduler: Scheduler;
+  /** Dials the backend a cancel request goes to (a short exchange, on Deno's sockets). */
   readonly dialer: Dialer;
   readonly log: Logger;
   /** Cancel key → the backend of the session that holds it (shared across config reloads). */
@@ -74,10 +75,9 @@ class PgSession implements SessionProtocol {
   #first: Uint8Array | undefined;
   #backend: BackendSpec | undefined;
   #key: string | undefined;
-  #client: StreamConn | undefined;
-  /** The client's TLS, when the sidecar terminated it. */
-  #clientTls: TerminatedTls | undefined;
-  #server: Deno.Conn | undefined;
+  /** Set once copying: the conns the session talks through. */
+  #client: SocketConn | undefined;
+  #server: SocketConn | undefined;
   #pending: { reason: EndReason; closeNow: () => void } | undefined;
 
   constructor(deps: PgDeps, id: number) {
@@ -86,11 +86,12 @@ class PgSession implements SessionProtocol {
     this.#state.onMovable = () => this.#moveIfAsked();
   }
 
-  async open(client: Deno.TcpConn): Promise<"proceed" | "done"> {
+  async open(client: SocketConn): Promise<SocketConn | "done"> {
     const identity = this.#deps.settings.clientTls;
+    let conn = client;
     const startTls = identity === undefined ? undefined : async () => {
-      this.#clientTls = await TerminatedTls.accept(client, identity);
-      return this.#clientTls;
+      conn = await acceptClientTls(client, identity);
+      return conn;
     };
     const opening = await readClientOpening(client, startTls);
     if (opening.kind === "closed") return "done";
@@ -99,30 +100,30 @@ class PgSession implements SessionProtocol {
       return "done";
     }
     this.#opening = opening;
-    return "proceed";
+    return conn;
   }
 
-  async start(server: Deno.TcpConn, backend: BackendSpec): Promise<Deno.Conn | DialError> {
+  async start(server: SocketConn, backend: BackendSpec): Promise<SocketConn | DialError> {
     const { settings, scheduler } = this.#deps;
     const opening = this.#opening;
     if (opening === undefined) throw new TypeError("start() before open() proceeded");
-    let conn: Deno.Conn = server;
+    let conn = server;
     // A backend that takes TCP but never answers must not hold the client forever; a busy
     // one forks a process per session, so it gets longer than a connect.
     const answerMs = Math.max(backend.dialTimeoutMs, STARTUP_ANSWER_MS);
     using deadline = deadlineSignal(scheduler, answerMs);
-    const onTimeout = () => closeQuietly(conn);
+    const onTimeout = () => conn.close();
     deadline.signal.addEventListener("abort", onTimeout, { once: true });
     try {
       if (settings.tlsProblem !== undefined) {
-        closeQuietly(server);
         return new DialError("error", backend.key, settings.tlsProblem);
       }
       const tls = settings.tlsFor(backend);
-      if (tls !== undefined) conn = await startBackendTls(server, tls);
+      if (tls !== undefined) conn = await connectBackendTls(server, tls);
       const answer = await sendStartup(conn, opening.packet);
+      if (deadline.timedOut()) throw new Error("closed at the deadline");
       if (!answer.taken) {
-        closeQuietly(conn);
+        conn.close();
         this.#deps.log.info("backend refused a startup; trying the next", {
           frontend: this.#deps.frontendName,
           session: this.#id,
@@ -135,7 +136,7 @@ class PgSession implements SessionProtocol {
       this.#backend = backend;
       return conn;
     } catch (error) {
-      closeQuietly(conn);
+      conn.close();
       const reason = deadline.timedOut()
         ? `no answer to the startup within ${answerMs}ms`
         : (error as Error).message;
@@ -148,12 +149,11 @@ class PgSession implements SessionProtocol {
   }
 
   async copy(
-    client: Deno.TcpConn,
-    server: Deno.Conn,
+    clientConn: SocketConn,
+    server: SocketConn,
     io: Parameters<SessionProtocol["copy"]>[2],
     ended: Parameters<SessionProtocol["copy"]>[3],
   ): Promise<void> {
-    const clientConn: StreamConn = this.#clientTls ?? client;
     this.#client = clientConn;
     this.#server = server;
     const state = this.#state;
@@ -175,11 +175,11 @@ class PgSession implements SessionProtocol {
       return;
     }
     await Promise.all([
-      scanPump(clientConn, server, io.buffers, io.up, {
+      scanPump(clientConn, server, io.up, {
         before: (chunk) => state.fromClient(chunk),
       })
         .then((end) => ended("client", end)),
-      scanPump(server, clientConn, io.buffers, io.down, {
+      scanPump(server, clientConn, io.down, {
         after: (chunk) => {
           state.fromServer(chunk);
           if (this.#key === undefined) this.#register();
@@ -205,7 +205,6 @@ class PgSession implements SessionProtocol {
 
   ended(): void {
     if (this.#key !== undefined) this.#deps.cancelKeys.delete(this.#key);
-    this.#clientTls?.close();
   }
 
   #register(): void {
@@ -227,7 +226,7 @@ class PgSession implements SessionProtocol {
     });
     // The backend ends the session cleanly; the client is told why before the close.
     void Promise.allSettled([
-      writeAll(this.#server as Deno.Conn, TERMINATE),
+      writeAll(this.#server as SocketConn, TERMINATE),
       writeAll(client, notice),
     ]).then(pending.closeNow);
   }

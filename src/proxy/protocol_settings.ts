@@ -9,7 +9,7 @@
 import type { Frontend } from "../config/mod.ts";
 import type { BackendSpec } from "../pool/mod.ts";
 import type { BackendTls } from "../protocol/mod.ts";
-import type { TlsIdentity } from "./client_tls.ts";
+import type { TlsIdentity } from "./stream_tls.ts";
 
 /** A frontend's protocol settings, ready to use. */
 export interface ProtocolSettings {

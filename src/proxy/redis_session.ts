@@ -10,6 +10,7 @@
 import type { Logger } from "../log/mod.ts";
 import type { BackendSpec } from "../pool/mod.ts";
 import { RedisSessionState } from "../protocol/mod.ts";
+import type { SocketConn } from "../net/mod.ts";
 import type { DialError } from "./dial.ts";
 import { scanPump } from "./scan_pump.ts";
 import type { ProtocolFactory, SessionProtocol } from "./session_protocol.ts";
@@ -45,26 +46,26 @@ class RedisSession implements SessionProtocol {
     this.#state.onMovable = () => this.#closeNow?.();
   }
 
-  open(): Promise<"proceed"> {
-    return Promise.resolve("proceed");
+  open(client: SocketConn): Promise<SocketConn> {
+    return Promise.resolve(client);
   }
 
-  start(server: Deno.TcpConn, _backend: BackendSpec): Promise<Deno.Conn | DialError> {
+  start(server: SocketConn, _backend: BackendSpec): Promise<SocketConn | DialError> {
     return Promise.resolve(server);
   }
 
   async copy(
-    client: Deno.TcpConn,
-    server: Deno.Conn,
+    client: SocketConn,
+    server: SocketConn,
     io: Parameters<SessionProtocol["copy"]>[2],
     ended: Parameters<SessionProtocol["copy"]>[3],
   ): Promise<void> {
     const state = this.#state;
     this.#copying = true;
     await Promise.all([
-      scanPump(client, server, io.buffers, io.up, { before: (chunk) => state.fromClient(chunk) })
+      scanPump(client, server, io.up, { before: (chunk) => state.fromClient(chunk) })
         .then((end) => ended("client", end)),
-      scanPump(server, client, io.buffers, io.down, { after: (chunk) => state.fromServer(chunk) })
+      scanPump(server, client, io.down, { after: (chunk) => state.fromServer(chunk) })
         .then((end) => ended("backend", end)),
     ]);
   }

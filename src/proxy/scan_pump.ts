@@ -1,57 +1,48 @@
 /**
- * One direction of a protocol-aware session: the plain copy loop of
- * `pump.ts`, plus a look at each chunk (framing only) before it is
- * forwarded or after it is delivered. A separate loop on purpose: the tcp
- * path's `pump` stays exactly as it is, with no per-chunk hook to call.
+ * One direction of a protocol-aware session: each chunk read is shown to
+ * the protocol (framing only) before it is forwarded or after it is handed
+ * on, then forwarded as it was read, without a copy. A loop apart from the
+ * tcp path's relay on purpose: that one has no per-chunk hook to call.
  * @module
  */
 
-import type { BufferPool } from "./buffer_pool.ts";
-import { type PumpEnd, type PumpStats, SMALL_BUFFER_SIZE } from "./pump.ts";
+import type { SocketConn } from "../net/mod.ts";
+
+/** How a direction ended: the source sent EOF, or a socket (or the framing) failed. */
+export type PumpEnd = "eof" | "error";
+
+/** Per-direction counters the session and diagnostics read. */
+export interface PumpStats {
+  /** Bytes forwarded so far. */
+  bytes: number;
+}
 
 /** What a protocol looks at in one direction. */
 export interface ChunkObserver {
   /** Sees a chunk before it is forwarded; throwing ends the direction as an error. */
   before?(chunk: Uint8Array): void;
-  /** Sees a chunk once it has been written to the other side. */
+  /** Sees a chunk once it has been handed to the other side. */
   after?(chunk: Uint8Array): void;
 }
 
-/** What a direction reads from and writes to: a socket, or TLS the sidecar terminated. */
-export type StreamConn = Pick<Deno.Conn, "read" | "write" | "closeWrite">;
-
-/** Copies `from` → `to` like `pump`, showing each chunk to `observer`. */
+/** Copies `from` → `to`, showing each chunk to `observer`; passes a FIN on (`closeWrite`). */
 export async function scanPump(
-  from: StreamConn,
-  to: StreamConn,
-  pool: BufferPool,
+  from: SocketConn,
+  to: SocketConn,
   stats: PumpStats,
   observer: ChunkObserver,
 ): Promise<PumpEnd> {
-  const small = new Uint8Array(SMALL_BUFFER_SIZE);
-  let large: Uint8Array | undefined;
   try {
     while (true) {
-      const buffer = large ?? small;
-      const count = await from.read(buffer);
-      if (count === null) break;
-      const chunk = buffer.subarray(0, count);
+      const chunk = await from.readChunk();
+      if (chunk === null) break;
       observer.before?.(chunk);
-      let written = await to.write(chunk);
-      while (written < count) written += await to.write(chunk.subarray(written));
-      stats.bytes += count;
+      await to.write(chunk);
+      stats.bytes += chunk.length;
       observer.after?.(chunk);
-      if (large === undefined && count === small.length) {
-        large = pool.borrow();
-      } else if (large !== undefined && count < SMALL_BUFFER_SIZE) {
-        pool.giveBack(large);
-        large = undefined;
-      }
     }
   } catch {
     return "error";
-  } finally {
-    if (large !== undefined) pool.giveBack(large);
   }
   try {
     await to.closeWrite();

@@ -1,38 +1,41 @@
 /**
- * The seam between a session and the protocol it carries. A tcp session has
- * none and copies bytes; a postgres or redis session hands these steps to
- * its protocol: what the client opens with, preparing a dialled backend
- * (where a refusal sends the client to the next pick), the copy (reading
- * framing as it goes), and closing for drain or failback only when nothing
- * would be lost.
+ * The seam between a protocol session and the protocol it carries: what
+ * the client opens with, preparing a dialled backend (where a refusal
+ * sends the client to the next pick), the copy (reading framing as it
+ * goes), and closing for drain or failback only when nothing would be
+ * lost. The sockets are node:net ones (`SocketConn`), so the session can
+ * pass resets on and set keepalive; a protocol may put TLS over them.
  * @module
  */
 
+import type { SocketConn } from "../net/mod.ts";
 import type { BackendSpec } from "../pool/mod.ts";
-import type { BufferPool } from "./buffer_pool.ts";
 import type { DialError } from "./dial.ts";
-import type { PumpEnd, PumpStats } from "./pump.ts";
+import type { PumpEnd, PumpStats } from "./scan_pump.ts";
 import type { EndReason } from "./end_reason.ts";
 
 /** One session's protocol. */
 export interface SessionProtocol {
   /**
    * Reads what the client opens with, before any backend is leased.
-   * "done" ends the session (the client left, or its request was served
-   * without a session, such as a PostgreSQL cancel).
+   * Returns the conn to talk to the client through (`client`, or TLS the
+   * sidecar terminated over it), or "done", which ends the session (the
+   * client left, or its request was served without a session, such as a
+   * PostgreSQL cancel).
    */
-  open(client: Deno.TcpConn): Promise<"proceed" | "done">;
+  open(client: SocketConn): Promise<SocketConn | "done">;
   /**
-   * Prepares a dialled backend. Returns the connection to copy with, or a
-   * DialError when the backend refused the session (it is then disabled and
-   * the next pick is tried; `server` is closed).
+   * Prepares a dialled backend. Returns the conn to copy with (`server`,
+   * or TLS over it), or a DialError when the backend refused the session
+   * (it is then disabled and the next pick is tried; the caller closes
+   * `server`).
    */
-  start(server: Deno.TcpConn, backend: BackendSpec): Promise<Deno.Conn | DialError>;
+  start(server: SocketConn, backend: BackendSpec): Promise<SocketConn | DialError>;
   /** Copies both ways; `ended` is told each direction's end as it happens. */
   copy(
-    client: Deno.TcpConn,
-    server: Deno.Conn,
-    io: { buffers: BufferPool; up: PumpStats; down: PumpStats },
+    client: SocketConn,
+    server: SocketConn,
+    io: { up: PumpStats; down: PumpStats },
     ended: (side: "client" | "backend", end: PumpEnd) => void,
   ): Promise<void>;
   /**

@@ -2,26 +2,46 @@ import assert from "node:assert/strict";
 import { silentLogger } from "../log/mod.ts";
 import { FakeScheduler } from "../testing/mod.ts";
 import { FrontendStats } from "./frontend_stats.ts";
-import { Session } from "./session.ts";
-import { SessionRegistry } from "./session_registry.ts";
+import type { EndReason } from "./end_reason.ts";
+import { SessionRegistry, type TrackedSession } from "./session_registry.ts";
 
-/** A client socket stand-in: closing it is all a session does to it here. */
-function fakeClient(): Deno.TcpConn & { closed: boolean } {
-  const conn = {
-    closed: false,
-    remoteAddr: { transport: "tcp", hostname: "127.0.0.1", port: 40000 },
-    close() {
-      conn.closed = true;
-    },
-  };
-  return conn as unknown as Deno.TcpConn & { closed: boolean };
+/** A session stand-in whose run ends when it is closed: all the registry sees of one. */
+class FakeSession implements TrackedSession {
+  readonly backend = undefined;
+  readonly connected = true;
+  readonly up = { bytes: 0 };
+  endReason: EndReason | undefined;
+  #onClose: (() => void) | undefined;
+
+  constructor(readonly id: number, readonly startedAt: number) {}
+
+  get activity(): number {
+    return this.up.bytes;
+  }
+  get bytesUp(): number {
+    return this.up.bytes;
+  }
+  get bytesDown(): number {
+    return 0;
+  }
+  close(reason: EndReason): void {
+    this.endReason ??= reason;
+    this.#onClose?.();
+  }
+  run(ended: () => void): void {
+    this.#onClose = ended;
+  }
 }
 
 /** Tracks a session whose run ends when it is closed. */
 function trackIdle(registry: SessionRegistry, id: number, now: number) {
-  const client = fakeClient();
-  const session = new Session(id, client, now);
-  registry.track(session, (s, ended) => s.signal.addEventListener("abort", () => ended()));
+  const session = new FakeSession(id, now);
+  const client = {
+    get closed() {
+      return session.endReason !== undefined;
+    },
+  };
+  registry.track(session, (s, ended) => s.run(ended));
   return { session, client };
 }
 

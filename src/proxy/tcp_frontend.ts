@@ -1,7 +1,7 @@
 /**
- * The plain tcp side of a frontend (`protocol: tcp`): its node:net
- * listener (with the watchdog that re-listens when Deno's node:net server
- * silently stops accepting), what its sessions share, and closing a failed
+ * The socket side of a frontend, every protocol: its node:net listener
+ * (with the watchdog that re-listens when Deno's node:net server silently
+ * stops accepting), what its sessions share, and closing a failed
  * backend's sessions (`healthCheck.closeSessionsOnFailure`).
  * @module
  */
@@ -13,6 +13,7 @@ import {
   healthFailureClosures,
   type SessionView,
 } from "../balancer/mod.ts";
+import type net from "node:net";
 import type { Frontend } from "../config/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import {
@@ -40,7 +41,8 @@ export interface TcpFrontendDeps {
 }
 
 /**
- * Listens for a tcp frontend.
+ * Listens for a frontend on node:net: tcp clients read into our buffers
+ * (`onClient`); a protocol frontend's (`onPlainSocket`) read the node way.
  *
  * @throws {Error} when the address cannot be bound
  */
@@ -49,12 +51,14 @@ export function listenForTcp(
   address: { readonly hostname: string; readonly port: number },
   deps: TcpFrontendDeps,
   onClient: (client: TcpConnection) => void,
+  onPlainSocket?: (socket: net.Socket) => void,
 ): Promise<TcpListener> {
   const { scheduler, log, fds } = deps;
   return listenTcp({
     ...address,
     buffers: deps.buffers,
     onConnection: onClient,
+    ...(onPlainSocket === undefined ? {} : { onPlainSocket }),
     onError: (error) => log.error("accept failed", { frontend: config.name, error: error.message }),
     scheduler,
     atRisk: () => fds.view?.(scheduler.now()).atLimit ?? false,

@@ -4,8 +4,8 @@
  * disables that backend and the same client tries the next pick), then
  * relay both ways until both sides are done or someone closes the session.
  * A reset or a dead peer on one side ends the other side with a reset; a
- * half-closed session ends after `halfCloseTimeout`. Protocol sessions
- * (postgres, redis) read framing on `Deno.Conn` instead: see `session.ts`.
+ * half-closed session ends after `halfCloseTimeout`. Nothing here reads the
+ * bytes: protocol sessions (postgres, redis) are `ProtocolSession`s.
  * @module
  */
 
@@ -13,7 +13,8 @@ import type { Logger } from "../log/mod.ts";
 import { Relay, type RelayOutcome, type TcpConnection, type TcpDialer } from "../net/mod.ts";
 import type { BackendSpec } from "../pool/mod.ts";
 import type { Cancel, Scheduler } from "../scheduler.ts";
-import { DialError, dialSession, LocalDialError } from "./dial.ts";
+import { dialSession, type LocalDialError } from "./dial.ts";
+import { DialControl, leaseAndDial } from "./lease_dial.ts";
 import type { EndReason } from "./end_reason.ts";
 import type { LeaseSource, SessionLease } from "./session_lease.ts";
 
@@ -46,9 +47,8 @@ export class TcpSession {
   #backend: TcpConnection | undefined;
   #relay: Relay | undefined;
   #endReason: EndReason | undefined;
-  // Only needed while leasing and dialling; dropped once connected, since
-  // idle sessions are most of a sidecar's memory.
-  #abort: AbortController | undefined;
+  /** Only while leasing and dialling: dropped once connected. */
+  #dial: DialControl | undefined;
 
   constructor(id: number, client: TcpConnection, startedAt: number) {
     this.id = id;
@@ -65,15 +65,6 @@ export class TcpSession {
   /** Why it ended (or is ending), once known. */
   get endReason(): EndReason | undefined {
     return this.#endReason;
-  }
-
-  /** The controller of the leasing and dialling phase (a dial's deadline aborts it). */
-  get #controller(): AbortController {
-    if (this.#abort === undefined || (this.#abort.signal.aborted && !this.#closed)) {
-      this.#abort = new AbortController();
-      if (this.#closed) this.#abort.abort();
-    }
-    return this.#abort;
   }
 
   get #closed(): boolean {
@@ -103,7 +94,7 @@ export class TcpSession {
   /** Ends the session now (idle, drain, failback, shutdown …). The first reason sticks. */
   close(reason: EndReason): void {
     this.#endReason ??= reason;
-    this.#abort?.abort();
+    this.#dial?.abort();
     if (this.#relay !== undefined) this.#relay.close();
     else {
       this.client.socket.destroy();
@@ -119,9 +110,9 @@ export class TcpSession {
   async #run(deps: TcpSessionDeps): Promise<void> {
     try {
       const connected = await this.#connect(deps);
-      this.#abort = undefined;
-      if (!connected) {
-        this.#endReason ??= "no backend";
+      this.#dial = undefined;
+      if (connected !== "connected") {
+        this.#endReason ??= connected;
         return;
       }
       if (this.#endReason !== undefined) return;
@@ -139,40 +130,23 @@ export class TcpSession {
     }
   }
 
-  async #connect(deps: TcpSessionDeps): Promise<boolean> {
-    const { leases, scheduler } = deps;
-    const deadline = this.startedAt + deps.queueTimeoutMs;
-    let lease = leases.tryAcquire() ??
-      await leases.acquire(deps.queueTimeoutMs, this.#controller.signal);
-    while (lease !== undefined) {
-      this.#lease = lease;
-      const spec = lease.backend;
-      try {
-        const dialStarted = scheduler.now();
-        this.#backend = await dialSession(
-          deps.dialer,
-          spec,
-          spec.dialTimeoutMs,
-          this.#controller,
-          deps.dialDeadlines,
-        );
-        if (this.#closed) return false;
-        lease.connected(scheduler.now() - dialStarted);
-        return true;
-      } catch (error) {
-        if (error instanceof LocalDialError) {
-          deps.localFailure(error);
-          this.#endReason ??= "local error";
-          return false;
-        }
-        if (!(error instanceof DialError)) throw error;
-        lease.failed(error);
-        this.#lease = undefined;
-        const remaining = Math.max(0, deadline - scheduler.now());
-        lease = await leases.acquire(remaining, this.#controller.signal);
-      }
-    }
-    return false;
+  #connect(deps: TcpSessionDeps): Promise<"connected" | EndReason> {
+    const dial = new DialControl(() => this.#closed);
+    this.#dial = dial;
+    const holder = {
+      startedAt: this.startedAt,
+      isClosed: () => this.#closed,
+      holding: (lease: SessionLease | undefined) => this.#lease = lease,
+    };
+    return leaseAndDial(deps, holder, dial, async (spec, abort) => {
+      this.#backend = await dialSession(
+        deps.dialer,
+        spec,
+        spec.dialTimeoutMs,
+        abort,
+        deps.dialDeadlines,
+      );
+    });
   }
 
   async #copy(deps: TcpSessionDeps): Promise<void> {
