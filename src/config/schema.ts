@@ -82,13 +82,13 @@ const frontend: Spec = {
     keepAlive: {
       spec: { kind: "duration", min: 0, max: MAX_KEEPALIVE_MS },
       doc:
-        "TCP keepalive idle time on both sockets of every plain tcp session, so a dead peer ends its session (whole seconds, rounded up; 0 = off; probe interval and count are the host's `net.ipv4.tcp_keepalive_intvl`/`_probes`).",
+        "TCP keepalive idle time on both sockets of every session (every protocol), so a dead peer ends its session (whole seconds, rounded up; 0 = off; probe interval and count are the host's `net.ipv4.tcp_keepalive_intvl`/`_probes`).",
       default: 15_000,
     },
     halfCloseTimeout: {
       spec: { kind: "duration", min: 0 },
       doc:
-        "Once one direction of a plain tcp session has ended (FIN), close the session when the other has not ended within this long (0 = never).",
+        "Once one direction of a session (every protocol) has ended (FIN), close the session when the other has not ended within this long (0 = never).",
       default: 30_000,
     },
     backendPool: { spec: backendPool, doc: "Where connections go.", required: true },

@@ -38,7 +38,8 @@ const postgresTls: Spec = {
     },
     caCerts: {
       spec: { kind: "list", items: { kind: "string" }, minItems: 0 },
-      doc: "PEM files of CAs to trust besides the system roots (needs `--allow-read` of each).",
+      doc:
+        "PEM files of the CAs to trust, in place of the system roots (needs `--allow-read` of each).",
       derivedDefault: "none (the system roots)",
     },
     serverName: {

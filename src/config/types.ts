@@ -134,7 +134,7 @@ export type Protocol = "tcp" | "postgres" | "redis";
 export interface PostgresTlsInput {
   /** `verify-full` checks chain and host name, `require` the chain only. @default "verify-full" */
   readonly mode?: "verify-full" | "require" | "disable";
-  /** PEM files of CAs to trust besides the system roots. @default [] */
+  /** PEM files of the CAs to trust, in place of the system roots. @default [] */
   readonly caCerts?: readonly string[];
   /** The name the certificates must carry. @default each target's host */
   readonly serverName?: string;

@@ -88,7 +88,8 @@ export class SocketConn {
   async readChunk(): Promise<Uint8Array | null> {
     while (this.#queue.length === 0) {
       if (this.#error !== undefined) throw this.#error;
-      if (this.#end !== undefined || this.closed) return null;
+      // Not `socket.destroyed`: node destroys first and tells the error a tick later.
+      if (this.#end !== undefined || this.#closed) return null;
       await new Promise<void>((resolve) => this.#wake = resolve);
     }
     const chunk = this.#queue.shift() as Uint8Array;
@@ -135,6 +136,17 @@ export class SocketConn {
       socket.once("drain", onDrain);
       socket.once("close", onClose);
     });
+  }
+
+  /**
+   * Writes `bytes` and resolves once the socket has sent them (not merely
+   * queued them): for last words before a close, which would drop what
+   * is still queued.
+   */
+  flush(bytes: Uint8Array): Promise<void> {
+    const socket = this.socket;
+    if (socket.destroyed || socket.writableEnded) return Promise.resolve();
+    return new Promise((resolve) => socket.write(bytes, () => resolve()));
   }
 
   /** Sends a FIN after what is written; reading goes on. */

@@ -212,7 +212,12 @@ export class RunningFrontend implements AsyncDisposable {
     const protocol = this.#protocol;
     if (this.#shed() || protocol === undefined) return void client.destroy();
     const id = this.#nextSessionId++;
-    const session = new ProtocolSession(id, client, this.#deps.scheduler.now(), protocol.session(id));
+    const session = new ProtocolSession(
+      id,
+      client,
+      this.#deps.scheduler.now(),
+      protocol.session(id),
+    );
     this.#sessions.track(session, this.#runSession);
   }
 

@@ -224,10 +224,11 @@ class PgSession implements SessionProtocol {
       code: ADMIN_SHUTDOWN,
       message: moveMessage(pending.reason),
     });
-    // The backend ends the session cleanly; the client is told why before the close.
+    // The backend ends the session cleanly; the client is told why before the close,
+    // which waits until both are sent (a close drops what is still queued).
     void Promise.allSettled([
-      writeAll(this.#server as SocketConn, TERMINATE),
-      writeAll(client, notice),
+      (this.#server as SocketConn).flush(TERMINATE),
+      client.flush(notice),
     ]).then(pending.closeNow);
   }
 

@@ -35,8 +35,8 @@ export function acceptClientTls(raw: SocketConn, identity: TlsIdentity): Promise
 
 /**
  * Asks the backend on `raw` for TLS (SSLRequest) and runs the handshake,
- * verifying the chain against the system roots and `caCerts`, and in
- * verify-full the host name too.
+ * verifying the chain against `caCerts` (the system roots when there are
+ * none), and in verify-full the host name too.
  * @throws {BackendTlsError} when the backend refuses TLS or its certificate does not verify
  */
 export async function connectBackendTls(raw: SocketConn, config: BackendTls): Promise<SocketConn> {
@@ -54,8 +54,9 @@ export async function connectBackendTls(raw: SocketConn, config: BackendTls): Pr
     socket: raw.detach() as net.Socket,
     // node takes no IP address as SNI; the certificate is then checked against `host`.
     ...(net.isIP(name) === 0 ? { servername: name } : { host: name }),
-    // Deno's caCerts add to the system roots; node's `ca` replaces them.
-    ...(config.caCerts.length > 0 ? { ca: [...tls.rootCertificates, ...config.caCerts] } : {}),
+    // node's `ca` replaces the system roots. Adding them back would need
+    // `tls.rootCertificates`, which needs --allow-sys: configured CAs are trusted alone.
+    ...(config.caCerts.length > 0 ? { ca: [...config.caCerts] } : {}),
     rejectUnauthorized: true,
     ...(config.mode === "require" ? { checkServerIdentity: () => undefined } : {}),
   });

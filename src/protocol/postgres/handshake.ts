@@ -89,7 +89,7 @@ export async function readClientOpening(
 export interface BackendTls {
   /** "require" checks the chain only; "verify-full" the host name as well. */
   readonly mode: "verify-full" | "require";
-  /** PEM texts of CAs to trust besides the system roots. */
+  /** PEM texts of the CAs to trust (sessions: in place of the system roots; probes: besides them). */
   readonly caCerts: readonly string[];
   /** The name the certificate must carry. */
   readonly serverName: string;
