@@ -10,7 +10,7 @@
 
 import assert from "node:assert/strict";
 import net from "node:net";
-import { startupMessage, typed } from "../src/protocol/postgres/messages.ts";
+import { startupMessage, typed } from "../src/protocol/mod.ts";
 import { splitAddress, startSocketServer, waitFor } from "../src/testing/mod.ts";
 import { frontendConfig, startWithConfig, tier } from "./helpers.ts";
 

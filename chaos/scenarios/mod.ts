@@ -15,6 +15,7 @@ import { latencyShift } from "./latency_shift.ts";
 import { nodeDown } from "./node_down.ts";
 import { integrity } from "./integrity.ts";
 import { resetThrough } from "./reset_through.ts";
+import { redisResetThrough } from "./redis_reset_through.ts";
 import { halfCloseTimeout } from "./half_close_timeout.ts";
 import { healthClose } from "./health_close.ts";
 import { deadIdlePeer } from "./dead_idle_peer.ts";
@@ -37,6 +38,7 @@ export const SCENARIOS: readonly Scenario[] = [
   nodeDown,
   resetTimeout,
   resetThrough,
+  redisResetThrough,
   halfCloseTimeout,
   healthClose,
   deadIdlePeer,

@@ -14,7 +14,9 @@ export {
   parseErrorFields,
   parseStartupPacket,
   sslRequest,
+  startupMessage,
   type StartupPacket,
+  typed,
 } from "./postgres/messages.ts";
 export { MessageReader } from "./postgres/message_reader.ts";
 export { type Credentials, PgClient, PgError } from "./postgres/client.ts";

@@ -9,7 +9,7 @@ export type EndReason =
   /** The side named sent its FIN first, and both sides finished. */
   | "client close"
   | "backend close"
-  /** The side named reset its connection; the other side was reset too (tcp sessions). */
+  /** The side named reset its connection; the other side was reset too. */
   | "client reset"
   | "backend reset"
   /** The side named stopped answering (keepalive or retransmission timeout); the other was reset. */

@@ -2,7 +2,7 @@
  * A running frontend: its listener and its sessions. The backends behind it
  * are the upkeep's; each accepted client becomes a session that leases one,
  * unless the process is near its descriptor limit: then it is closed at
- * once (shed) and counted. Accepting survives EMFILE (see `AcceptLoop`).
+ * once (shed) and counted. Accepting survives EMFILE (see `listenTcp`).
  * @module
  */
 
