@@ -11,7 +11,6 @@
  */
 
 import type net from "node:net";
-import type { Logger } from "../log/mod.ts";
 import {
   type RelayOutcome,
   resetSocket,
@@ -20,32 +19,19 @@ import {
   type SocketDialer,
 } from "../net/mod.ts";
 import type { BackendSpec } from "../pool/mod.ts";
-import type { Cancel, Scheduler } from "../scheduler.ts";
-import { DialError, dialSession, type LocalDialError } from "./dial.ts";
+import type { Cancel } from "../scheduler.ts";
+import { DialError, dialSession } from "./dial.ts";
 import type { EndReason } from "./end_reason.ts";
 import { DialControl, leaseAndDial } from "./lease_dial.ts";
 import type { PumpEnd, PumpStats } from "./scan_pump.ts";
-import type { LeaseSource, SessionLease } from "./session_lease.ts";
+import type { SessionLease } from "./session_lease.ts";
 import type { SessionProtocol } from "./session_protocol.ts";
-import { endReasonOf } from "./tcp_session.ts";
+import { endReasonOf, logSessionEnd, type TcpSessionDeps } from "./tcp_session.ts";
 
-/** What a protocol session needs from its frontend. */
-export interface ProtocolSessionDeps {
-  readonly frontendName: string;
-  readonly leases: LeaseSource;
+/** What a protocol session needs from its frontend: a tcp session's, with another dialer. */
+export type ProtocolSessionDeps = Omit<TcpSessionDeps, "dialer"> & {
   readonly dialer: SocketDialer;
-  readonly scheduler: Scheduler;
-  /** Where dial deadlines are set: one shared check, not a timer per dial. */
-  readonly dialDeadlines: Pick<Scheduler, "after">;
-  readonly log: Logger;
-  readonly queueTimeoutMs: number;
-  /** TCP keepalive idle time on both sockets; 0 is off. */
-  readonly keepAliveMs: number;
-  /** How long one direction may go on after the other ended; 0 is forever. */
-  readonly halfCloseTimeoutMs: number;
-  /** Told of a dial that failed for this process's own reason. */
-  readonly localFailure: (error: LocalDialError) => void;
-}
+};
 
 /** A client connection and, once dialled, its backend connection. */
 export class ProtocolSession {
@@ -262,17 +248,6 @@ export class ProtocolSession {
   }
 
   #logEnd(deps: ProtocolSessionDeps): void {
-    const backend = this.#lease?.backend;
-    deps.log.info("session ended", {
-      session: this.id,
-      client: this.clientAddress,
-      frontend: deps.frontendName,
-      backend: backend?.key,
-      tier: backend?.tierName,
-      up: this.up.bytes,
-      down: this.down.bytes,
-      ms: Math.round(deps.scheduler.now() - this.startedAt),
-      how: this.#endReason,
-    });
+    logSessionEnd(deps, this, this.#lease?.backend);
   }
 }

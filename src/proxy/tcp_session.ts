@@ -172,19 +172,34 @@ export class TcpSession {
   }
 
   #logEnd(deps: TcpSessionDeps): void {
-    const backend = this.#lease?.backend;
-    deps.log.info("session ended", {
-      session: this.id,
-      client: this.clientAddress,
-      frontend: deps.frontendName,
-      backend: backend?.key,
-      tier: backend?.tierName,
-      up: this.bytesUp,
-      down: this.bytesDown,
-      ms: Math.round(deps.scheduler.now() - this.startedAt),
-      how: this.#endReason,
-    });
+    logSessionEnd(deps, this, this.#lease?.backend);
   }
+}
+
+/** The access log's line for a session that ended. */
+export function logSessionEnd(
+  deps: Pick<TcpSessionDeps, "log" | "frontendName" | "scheduler">,
+  session: {
+    readonly id: number;
+    readonly clientAddress: string;
+    readonly bytesUp: number;
+    readonly bytesDown: number;
+    readonly startedAt: number;
+    readonly endReason: EndReason | undefined;
+  },
+  backend: BackendSpec | undefined,
+): void {
+  deps.log.info("session ended", {
+    session: session.id,
+    client: session.clientAddress,
+    frontend: deps.frontendName,
+    backend: backend?.key,
+    tier: backend?.tierName,
+    up: session.bytesUp,
+    down: session.bytesDown,
+    ms: Math.round(deps.scheduler.now() - session.startedAt),
+    how: session.endReason,
+  });
 }
 
 /** The end reason a relay's outcome means (a relay closed from outside has none). */
