@@ -32,7 +32,11 @@ export class SocketConn {
   #closed = false;
   #wake: (() => void) | undefined;
   #onAbortive: ((how: Exclude<SideEnd, "eof">, error: Error) => void) | undefined;
+  /** Set in flow mode: each chunk goes here as it is read, and the end to `#flowEnd`. */
+  #sink: ((chunk: Uint8Array) => void) | undefined;
+  #flowEnd: ((end: "eof" | "error") => void) | undefined;
   readonly #onData = (chunk: Uint8Array) => {
+    if (this.#sink !== undefined) return this.#sink(chunk);
     this.#queue.push(chunk);
     this.#queued += chunk.length;
     if (this.#queued > HIGH_WATER) this.socket.pause();
@@ -184,10 +188,39 @@ export class SocketConn {
     return socket;
   }
 
+  /**
+   * Switches to flow mode for the copy: each chunk read (those queued
+   * first) goes to `onChunk` as it arrives, with no promise per read; the
+   * caller pauses and resumes `socket` for backpressure. Resolves once
+   * reading ends: "eof" (a FIN, or closed), "error" (a reset, a timeout).
+   */
+  flow(onChunk: (chunk: Uint8Array) => void): Promise<"eof" | "error"> {
+    const { promise, resolve } = Promise.withResolvers<"eof" | "error">();
+    this.#sink = onChunk;
+    this.#flowEnd = resolve;
+    for (let chunk = this.#queue.shift(); chunk !== undefined; chunk = this.#queue.shift()) {
+      onChunk(chunk);
+    }
+    this.#queued = 0;
+    this.#notify();
+    if (this.socket.isPaused()) this.socket.resume();
+    return promise;
+  }
+
   #notify(): void {
     const wake = this.#wake;
     this.#wake = undefined;
     wake?.();
+    const end = this.#error !== undefined
+      ? "error"
+      : this.#end !== undefined || this.#closed
+      ? "eof"
+      : undefined;
+    if (end !== undefined && this.#flowEnd !== undefined) {
+      const flowEnd = this.#flowEnd;
+      this.#flowEnd = undefined;
+      flowEnd(end);
+    }
   }
 }
 

@@ -1,8 +1,10 @@
 /**
  * One direction of a protocol-aware session: each chunk read is shown to
  * the protocol (framing only) before it is forwarded or after it is handed
- * on, then forwarded as it was read, without a copy. A loop apart from the
- * tcp path's relay on purpose: that one has no per-chunk hook to call.
+ * on, then forwarded as it was read, without a copy. Event-driven (the
+ * conn's flow mode): no promise per chunk; reading pauses while the other
+ * socket's buffer is full. A loop apart from the tcp path's relay on
+ * purpose: that one has no per-chunk hook to call.
  * @module
  */
 
@@ -32,18 +34,39 @@ export async function scanPump(
   stats: PumpStats,
   observer: ChunkObserver,
 ): Promise<PumpEnd> {
-  try {
-    while (true) {
-      const chunk = await from.readChunk();
-      if (chunk === null) break;
+  const failed = Promise.withResolvers<"error">();
+  const target = to.socket;
+  const resume = () => {
+    target.off("close", stuck);
+    if (!from.socket.destroyed) from.socket.resume();
+  };
+  // The other side closed while we waited for it to drain: this direction cannot go on.
+  const stuck = () => {
+    target.off("drain", resume);
+    fail();
+  };
+  let dead = false;
+  const fail = () => {
+    dead = true;
+    failed.resolve("error");
+  };
+  const ended = from.flow((chunk) => {
+    if (dead) return;
+    try {
       observer.before?.(chunk);
-      await to.write(chunk);
-      stats.bytes += chunk.length;
-      observer.after?.(chunk);
+    } catch {
+      return fail();
     }
-  } catch {
-    return "error";
-  }
+    if (target.destroyed || target.writableEnded) return fail();
+    const more = target.write(chunk);
+    stats.bytes += chunk.length;
+    observer.after?.(chunk);
+    if (more) return;
+    from.socket.pause();
+    target.once("drain", resume);
+    target.once("close", stuck);
+  });
+  if (await Promise.race([ended, failed.promise]) === "error") return "error";
   try {
     await to.closeWrite();
   } catch {
