@@ -92,3 +92,30 @@ Deno.test("SocketConn: detach() refuses while bytes read are still queued, then 
   assert.equal(detached, conn.socket);
   detached.destroy();
 });
+
+Deno.test("SocketConn: flow() hands on what was queued first, then each read, and resolves at the FIN", async () => {
+  await using server = await startSocketServer((socket) => {
+    socket.write("one");
+    socket.once("data", () => socket.end("two"));
+  });
+  const conn = await connect(server.port);
+  // Read (and so queued): a flowing socket emits each read as it counts it.
+  await waitFor(() => (conn.socket as net.Socket).bytesRead === 3);
+  const seen: string[] = [];
+  const ended = conn.flow((chunk) => seen.push(new TextDecoder().decode(chunk)));
+  await conn.write(new TextEncoder().encode("go"));
+  assert.equal(await ended, "eof");
+  assert.deepEqual(seen, ["one", "two"]);
+  conn.close();
+});
+
+Deno.test("SocketConn: flow() resolves 'error' when the peer resets", async () => {
+  await using server = await startSocketServer((socket) =>
+    socket.write("x", () => socket.resetAndDestroy())
+  );
+  const conn = await connect(server.port);
+  const seen: number[] = [];
+  assert.equal(await conn.flow((chunk) => seen.push(chunk.length)), "error");
+  assert.equal(conn.ended, "reset");
+  conn.close();
+});
