@@ -57,31 +57,48 @@ Deno.test("redis frontend: a backend reset reaches the client as ECONNRESET, and
   await cli.waitForOutput(/session ended .*how="backend reset"/);
 });
 
-Deno.test("postgres frontend: a backend reset mid-reply reaches the client as ECONNRESET", async () => {
-  // Just enough PostgreSQL: take the startup, say AuthenticationOk and ReadyForQuery,
-  // then answer a query with half a reply and a reset.
-  await using backend = await startSocketServer((socket) => {
+/**
+ * Just enough PostgreSQL: take the startup, say AuthenticationOk and
+ * ReadyForQuery, then hand each query to `onQuery`. Every connection's end
+ * (the health checks' too, which end with a FIN) goes into `ends`.
+ */
+function fakePostgres(onQuery: (socket: net.Socket) => void, ends: string[] = []) {
+  return startSocketServer((socket) => {
+    void endOf(socket).then((end) => ends.push(end));
     let seen = 0;
     socket.on("data", () => {
-      if (seen++ === 0) {
-        socket.write(Uint8Array.of(0x52, 0, 0, 0, 8, 0, 0, 0, 0)); // AuthenticationOk
-        socket.write(typed("Z", Uint8Array.of(0x49))); // ReadyForQuery 'I'
-        return;
-      }
-      socket.write(typed("T", new Uint8Array(2)).subarray(0, 4), () => socket.resetAndDestroy());
+      if (seen++ > 0) return onQuery(socket);
+      socket.write(Uint8Array.of(0x52, 0, 0, 0, 8, 0, 0, 0, 0)); // AuthenticationOk
+      socket.write(typed("Z", Uint8Array.of(0x49))); // ReadyForQuery 'I'
     });
   });
+}
+
+/** Logs in to a postgres frontend at `address` (startup to ReadyForQuery). */
+async function pgLogin(address: string): Promise<Deno.TcpConn> {
+  const client = await Deno.connect(splitAddress(address));
+  await client.write(startupMessage({ user: "app", database: "app" }));
+  const buffer = new Uint8Array(64);
+  let got = 0;
+  while (got < 15) got += (await client.read(buffer.subarray(got))) ?? assert.fail("EOF");
+  return client;
+}
+
+const SELECT_1 = typed("Q", new TextEncoder().encode("SELECT 1\0"));
+
+Deno.test("postgres frontend: a backend reset mid-reply reaches the client as ECONNRESET", async () => {
+  // Half a RowDescription, then a reset.
+  await using backend = await fakePostgres((socket) =>
+    socket.write(typed("T", new Uint8Array(2)).subarray(0, 4), () => socket.resetAndDestroy())
+  );
   const { cli, address } = await startWithConfig(
     frontendConfig([tier([backend.port])], { protocol: "postgres" }),
   );
   await using _cli = cli;
-  const client = await Deno.connect(splitAddress(address));
+  const client = await pgLogin(address);
   try {
-    await client.write(startupMessage({ user: "app", database: "app" }));
+    await client.write(SELECT_1);
     const buffer = new Uint8Array(64);
-    let got = 0;
-    while (got < 15) got += (await client.read(buffer.subarray(got))) ?? assert.fail("EOF");
-    await client.write(typed("Q", new TextEncoder().encode("SELECT 1\0")));
     await assert.rejects(async () => {
       while (await client.read(buffer) !== null) { /* the half reply */ }
     }, Deno.errors.ConnectionReset);
@@ -89,6 +106,27 @@ Deno.test("postgres frontend: a backend reset mid-reply reaches the client as EC
     client.close();
   }
   await cli.waitForOutput(/session ended .*how="backend reset"/);
+});
+
+Deno.test("postgres frontend: a client reset mid-query reaches the backend as ECONNRESET", async () => {
+  const ends: string[] = [];
+  const queried = Promise.withResolvers<void>();
+  await using backend = await fakePostgres(() => queried.resolve(), ends);
+  const { cli, address } = await startWithConfig(
+    frontendConfig([tier([backend.port])], { protocol: "postgres" }),
+  );
+  await using _cli = cli;
+  const { hostname, port } = splitAddress(address);
+  const client = net.connect({ host: hostname, port });
+  client.on("error", () => {});
+  await new Promise((resolve) => client.once("connect", resolve));
+  client.write(startupMessage({ user: "app", database: "app" }));
+  await new Promise((resolve) => client.once("data", resolve));
+  client.write(SELECT_1);
+  await queried.promise;
+  client.resetAndDestroy();
+  await cli.waitForOutput(/session ended .*how="client reset"/);
+  await waitFor(() => ends.includes("ECONNRESET"), { message: "the backend sees a reset" });
 });
 
 Deno.test("redis frontend: a client reset reaches the backend as ECONNRESET", async () => {

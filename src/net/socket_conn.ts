@@ -75,6 +75,11 @@ export class SocketConn {
     return this.#end;
   }
 
+  /** The socket's error, once it failed. */
+  get error(): Error | undefined {
+    return this.#error;
+  }
+
   /** Whether the socket is closed (destroyed, or both ways finished). */
   get closed(): boolean {
     return this.#closed || this.socket.destroyed;
@@ -168,24 +173,6 @@ export class SocketConn {
   /** Closes now with a reset (RST), so the peer knows the stream was cut off. */
   reset(): void {
     resetSocket(this.socket);
-  }
-
-  /**
-   * Stops reading, hands the socket to another reader (TLS started over
-   * it). Only when nothing is queued: the peer waits for an answer then.
-   * @throws {Error} when bytes read are still queued
-   */
-  detach(): StreamSocket {
-    if (this.#queue.length > 0) throw new Error("bytes arrived before the TLS handshake");
-    const socket = this.socket;
-    socket.off("data", this.#onData);
-    socket.off("end", this.#onEnd);
-    socket.off("error", this.#onError);
-    socket.off("close", this.#onClose);
-    // Whatever reads it next listens for errors too; until then none may go unheard.
-    socket.on("error", () => {});
-    socket.pause();
-    return socket;
   }
 
   /**

@@ -1,8 +1,8 @@
 /**
  * `SocketConn` over real loopback sockets: reads split and keep the rest,
  * a FIN reads as the end, a peer's reset as a reset (told once, and thrown
- * by the next read), a reset sent reaches the peer as one, and detaching
- * refuses to lose bytes already read.
+ * by the next read), a reset sent reaches the peer as one, and flow mode
+ * hands on each read as it comes.
  */
 
 import assert from "node:assert/strict";
@@ -80,17 +80,6 @@ Deno.test("SocketConn: writes hand bytes on in order; closeWrite sends a FIN aft
   assert.equal(text.length, big.length + 2);
   assert.ok(text.startsWith("<a") && text.endsWith("a>"));
   conn.close();
-});
-
-Deno.test("SocketConn: detach() refuses while bytes read are still queued, then hands the socket on", async () => {
-  await using server = await startSocketServer((socket) => socket.end("early"));
-  const conn = await connect(server.port);
-  await waitFor(() => conn.ended === "eof", { message: "the bytes and the FIN are read" });
-  assert.throws(() => conn.detach(), /bytes arrived before the TLS handshake/);
-  assert.equal(new TextDecoder().decode((await conn.readChunk()) ?? undefined), "early");
-  const detached = conn.detach();
-  assert.equal(detached, conn.socket);
-  detached.destroy();
 });
 
 Deno.test("SocketConn: flow() hands on what was queued first, then each read, and resolves at the FIN", async () => {

@@ -47,6 +47,9 @@ export class ProtocolSession {
   /** The TCP sockets, for keepalive and resets; the conns below may be TLS over them. */
   readonly #clientSocket: net.Socket;
   #serverSocket: net.Socket | undefined;
+  /** The conns on those sockets; a reset under TLS is seen there, not in the TLS conns. */
+  readonly #clientRaw: SocketConn;
+  #serverRaw: SocketConn | undefined;
   #client: SocketConn;
   #server: SocketConn | undefined;
   #lease: SessionLease | undefined;
@@ -62,7 +65,7 @@ export class ProtocolSession {
     this.clientAddress = `${client.remoteAddress}:${client.remotePort}`;
     this.#protocol = protocol;
     this.#clientSocket = client;
-    this.#client = new SocketConn(client);
+    this.#clientRaw = this.#client = new SocketConn(client);
   }
 
   /** The backend serving it, once leased. */
@@ -173,13 +176,13 @@ export class ProtocolSession {
       );
       this.#serverSocket = socket;
       const raw = new SocketConn(socket);
-      this.#server = raw;
+      this.#serverRaw = this.#server = raw;
       if (this.#endReason !== undefined) return;
       // The protocol's handshake; a refusal is a failed dial: next pick, same client.
       const started = await this.#protocol.start(raw, spec);
       if (started instanceof DialError) {
         socket.destroy();
-        this.#serverSocket = this.#server = undefined;
+        this.#serverSocket = this.#serverRaw = this.#server = undefined;
         throw started;
       }
       this.#server = started;
@@ -205,11 +208,17 @@ export class ProtocolSession {
       this.#outcome ??= { first: side, how, error: error.message };
       this.#reset(side === "client" ? "backend" : "client");
     };
-    // A socket that failed during the handshake already says so.
-    for (const [side, conn] of [["client", client], ["backend", server]] as const) {
-      const ended = conn.ended;
-      if (ended !== undefined && ended !== "eof") abortive(side)(ended, new Error(ended));
-      else conn.onAbortive = abortive(side);
+    const sides = [
+      ["client", [this.#clientRaw, client]],
+      ["backend", [this.#serverRaw ?? server, server]],
+    ] as const;
+    for (const [side, conns] of sides) {
+      for (const conn of new Set(conns)) {
+        // A socket that failed during the handshake already says so.
+        const ended = conn.ended;
+        if (ended !== undefined && ended !== "eof") abortive(side)(ended, new Error(ended));
+        else conn.onAbortive = abortive(side);
+      }
     }
     let open = 2;
     const direction = (side: Side, end: PumpEnd) => {

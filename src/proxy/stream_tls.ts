@@ -5,11 +5,14 @@
  * the sidecar asks for TLS (SSLRequest, then the handshake, verifying the
  * certificate as configured). Deno's own `startTls` takes only a
  * `Deno.TcpConn`, which cannot pass a reset on; node:tls runs over the
- * socket itself.
+ * socket's `SocketConn`, which keeps reading it: given the socket itself,
+ * Deno's node:tls reports a reset as a clean end (measured), so the
+ * session could not pass it on.
  * @module
  */
 
 import net from "node:net";
+import { Duplex } from "node:stream";
 import tls from "node:tls";
 import { SocketConn } from "../net/mod.ts";
 import { type BackendTls, BackendTlsError, sslRequest } from "../protocol/mod.ts";
@@ -26,7 +29,7 @@ export interface TlsIdentity {
  * @throws {Error} when the handshake fails (the caller closes `raw`)
  */
 export function acceptClientTls(raw: SocketConn, identity: TlsIdentity): Promise<SocketConn> {
-  const socket = new tls.TLSSocket(raw.detach() as net.Socket, {
+  const socket = new tls.TLSSocket(transportOver(raw) as net.Socket, {
     isServer: true,
     secureContext: tls.createSecureContext({ cert: identity.cert, key: identity.key }),
   });
@@ -51,7 +54,7 @@ export async function connectBackendTls(raw: SocketConn, config: BackendTls): Pr
   }
   const name = config.serverName;
   const socket = tls.connect({
-    socket: raw.detach() as net.Socket,
+    socket: transportOver(raw) as net.Socket,
     // node takes no IP address as SNI; the certificate is then checked against `host`.
     ...(net.isIP(name) === 0 ? { servername: name } : { host: name }),
     // node's `ca` replaces the system roots. Adding them back would need
@@ -65,6 +68,35 @@ export async function connectBackendTls(raw: SocketConn, config: BackendTls): Pr
   } catch (error) {
     throw new BackendTlsError((error as Error).message, { cause: error });
   }
+}
+
+/**
+ * A stream over `raw` for node:tls to run on: `raw` goes on reading the
+ * socket (flow mode), so its reset is seen, and told, there.
+ */
+function transportOver(raw: SocketConn): Duplex {
+  const transport = new Duplex({
+    read() {
+      if (raw.socket.isPaused() && !raw.socket.destroyed) raw.socket.resume();
+    },
+    write(chunk: Uint8Array, _encoding, done) {
+      raw.write(chunk).then(() => done(), done);
+    },
+    final(done) {
+      raw.closeWrite().then(() => done(), () => done());
+    },
+    destroy(error, done) {
+      raw.close();
+      done(error);
+    },
+  });
+  void raw.flow((chunk) => {
+    if (!transport.push(chunk)) raw.socket.pause();
+  }).then((end) => {
+    if (end === "eof") transport.push(null);
+    else transport.destroy(raw.error ?? new Error("the connection failed"));
+  });
+  return transport;
 }
 
 function handshake(
