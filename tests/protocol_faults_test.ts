@@ -10,8 +10,9 @@
 
 import assert from "node:assert/strict";
 import net from "node:net";
+import tls from "node:tls";
 import { startupMessage, typed } from "../src/protocol/mod.ts";
-import { splitAddress, startSocketServer, waitFor } from "../src/testing/mod.ts";
+import { makeTestCa, splitAddress, startSocketServer, waitFor } from "../src/testing/mod.ts";
 import { frontendConfig, startWithConfig, tier } from "./helpers.ts";
 
 const PING = new TextEncoder().encode("*1\r\n$4\r\nPING\r\n");
@@ -65,12 +66,17 @@ Deno.test("redis frontend: a backend reset reaches the client as ECONNRESET, and
 function fakePostgres(onQuery: (socket: net.Socket) => void, ends: string[] = []) {
   return startSocketServer((socket) => {
     void endOf(socket).then((end) => ends.push(end));
-    let seen = 0;
-    socket.on("data", () => {
-      if (seen++ > 0) return onQuery(socket);
-      socket.write(Uint8Array.of(0x52, 0, 0, 0, 8, 0, 0, 0, 0)); // AuthenticationOk
-      socket.write(typed("Z", Uint8Array.of(0x49))); // ReadyForQuery 'I'
-    });
+    speakPostgres(socket, () => onQuery(socket));
+  });
+}
+
+/** Answers the startup on `socket` (AuthenticationOk, ReadyForQuery); then each query is `onQuery`. */
+function speakPostgres(socket: net.Socket | tls.TLSSocket, onQuery: () => void): void {
+  let seen = 0;
+  socket.on("data", () => {
+    if (seen++ > 0) return onQuery();
+    socket.write(Uint8Array.of(0x52, 0, 0, 0, 8, 0, 0, 0, 0)); // AuthenticationOk
+    socket.write(typed("Z", Uint8Array.of(0x49))); // ReadyForQuery 'I'
   });
 }
 
@@ -93,6 +99,47 @@ Deno.test("postgres frontend: a backend reset mid-reply reaches the client as EC
   );
   const { cli, address } = await startWithConfig(
     frontendConfig([tier([backend.port])], { protocol: "postgres" }),
+  );
+  await using _cli = cli;
+  const client = await pgLogin(address);
+  try {
+    await client.write(SELECT_1);
+    const buffer = new Uint8Array(64);
+    await assert.rejects(async () => {
+      while (await client.read(buffer) !== null) { /* the half reply */ }
+    }, Deno.errors.ConnectionReset);
+  } finally {
+    client.close();
+  }
+  await cli.waitForOutput(/session ended .*how="backend reset"/);
+});
+
+Deno.test("postgres frontend with TLS to the backend: a backend reset under TLS reaches the client as ECONNRESET", async () => {
+  const ca = await makeTestCa(await Deno.makeTempDir({ prefix: "iaido-tls-" }));
+  const identity = {
+    cert: await Deno.readTextFile(ca.serverCertFile),
+    key: await Deno.readTextFile(ca.serverKeyFile),
+  };
+  // SSLRequest answered 'S', TLS, the startup; a query gets half a reply, then a reset.
+  await using backend = await startSocketServer((raw) => {
+    raw.once("data", () => {
+      raw.pause(); // The ClientHello waits for the TLS socket, not a flowing stream with no reader.
+      raw.write("S");
+      const secure = new tls.TLSSocket(raw, {
+        isServer: true,
+        secureContext: tls.createSecureContext(identity),
+      });
+      secure.on("error", () => {});
+      speakPostgres(secure, () => {
+        secure.write(typed("T", new Uint8Array(2)).subarray(0, 4), () => raw.resetAndDestroy());
+      });
+    });
+  });
+  const { cli, address } = await startWithConfig(
+    frontendConfig([tier([backend.port])], {
+      protocol: "postgres",
+      postgres: { tls: { mode: "verify-full", caCerts: [ca.caCertFile] } },
+    }),
   );
   await using _cli = cli;
   const client = await pgLogin(address);

@@ -30,6 +30,7 @@ function tlsBackend(
 ) {
   return startSocketServer((raw) => {
     raw.once("data", () => {
+      raw.pause(); // The ClientHello waits for the TLS socket, not a flowing stream with no reader.
       raw.write(answer);
       if (answer !== "S") return;
       const secure = new tls.TLSSocket(raw, {
