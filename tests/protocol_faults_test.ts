@@ -12,7 +12,13 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import tls from "node:tls";
 import { startupMessage, typed } from "../src/protocol/mod.ts";
-import { makeTestCa, splitAddress, startSocketServer, waitFor } from "../src/testing/mod.ts";
+import {
+  makeTestCa,
+  type RunningCli,
+  splitAddress,
+  startSocketServer,
+  waitFor,
+} from "../src/testing/mod.ts";
 import { frontendConfig, startWithConfig, tier } from "./helpers.ts";
 
 const PING = new TextEncoder().encode("*1\r\n$4\r\nPING\r\n");
@@ -92,15 +98,8 @@ async function pgLogin(address: string): Promise<Deno.TcpConn> {
 
 const SELECT_1 = typed("Q", new TextEncoder().encode("SELECT 1\0"));
 
-Deno.test("postgres frontend: a backend reset mid-reply reaches the client as ECONNRESET", async () => {
-  // Half a RowDescription, then a reset.
-  await using backend = await fakePostgres((socket) =>
-    socket.write(typed("T", new Uint8Array(2)).subarray(0, 4), () => socket.resetAndDestroy())
-  );
-  const { cli, address } = await startWithConfig(
-    frontendConfig([tier([backend.port])], { protocol: "postgres" }),
-  );
-  await using _cli = cli;
+/** Logs in, sends a query, and expects its reply cut off by a reset, logged as the backend's. */
+async function queryMeetsReset(cli: RunningCli, address: string): Promise<void> {
   const client = await pgLogin(address);
   try {
     await client.write(SELECT_1);
@@ -112,6 +111,18 @@ Deno.test("postgres frontend: a backend reset mid-reply reaches the client as EC
     client.close();
   }
   await cli.waitForOutput(/session ended .*how="backend reset"/);
+}
+
+Deno.test("postgres frontend: a backend reset mid-reply reaches the client as ECONNRESET", async () => {
+  // Half a RowDescription, then a reset.
+  await using backend = await fakePostgres((socket) =>
+    socket.write(typed("T", new Uint8Array(2)).subarray(0, 4), () => socket.resetAndDestroy())
+  );
+  const { cli, address } = await startWithConfig(
+    frontendConfig([tier([backend.port])], { protocol: "postgres" }),
+  );
+  await using _cli = cli;
+  await queryMeetsReset(cli, address);
 });
 
 Deno.test("postgres frontend with TLS to the backend: a backend reset under TLS reaches the client as ECONNRESET", async () => {
@@ -142,17 +153,7 @@ Deno.test("postgres frontend with TLS to the backend: a backend reset under TLS 
     }),
   );
   await using _cli = cli;
-  const client = await pgLogin(address);
-  try {
-    await client.write(SELECT_1);
-    const buffer = new Uint8Array(64);
-    await assert.rejects(async () => {
-      while (await client.read(buffer) !== null) { /* the half reply */ }
-    }, Deno.errors.ConnectionReset);
-  } finally {
-    client.close();
-  }
-  await cli.waitForOutput(/session ended .*how="backend reset"/);
+  await queryMeetsReset(cli, address);
 });
 
 Deno.test("postgres frontend: a client reset mid-query reaches the backend as ECONNRESET", async () => {
