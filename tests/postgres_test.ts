@@ -17,6 +17,7 @@ import {
   startPgCluster,
   startPgStandby,
   startSidecarCli,
+  startTestDnsServer,
   waitFor,
 } from "../src/testing/mod.ts";
 import { frontendConfig, startWithConfig, tier, writeConfig } from "./helpers.ts";
@@ -129,6 +130,53 @@ Deno.test("postgres: with role primary a standby is never picked, and the passwo
     assert.deepEqual(await db.query("SHOW port"), [[String(primary.port)]], `connection ${i}`);
   }
   await cli.waitForOutput(/not a primary: transaction_read_only is on/);
+});
+
+Deno.test("postgres: with role primary a standby that DNS adds later is never picked, though its interval check is an hour away", async () => {
+  const primary = await startPgCluster();
+  await using _primary = primary;
+  await using standby = await startPgStandby(primary);
+  await using dns = await startTestDnsServer();
+  dns.set("node.test", { A: ["127.0.0.1"] });
+  const srv = (...ports: number[]) => ({
+    SRV: ports.map((port) => ({ target: "node.test", port })),
+  });
+  dns.set("_pg._tcp.test", srv(primary.port));
+  const file = await writeConfig({
+    resolver: { nameServer: dns.address },
+    frontends: [{
+      bindAddress: "127.0.0.1:0",
+      protocol: "postgres",
+      postgres: { role: "primary", passwordEnv: "IAIDO_TEST_PG_PASSWORD" },
+      rebalanceDuration: "100ms",
+      backendPool: {
+        latencyBucket: "-1ms",
+        tiers: [{
+          name: "both",
+          targets: [{ srv: "_pg._tcp.test" }],
+          // Only the check a joining backend gets at once can keep the standby out.
+          healthCheck: { interval: "1h", timeout: "2s" },
+        }],
+      },
+    }],
+  });
+  const { cli, addresses } = await startSidecarCli(["-c", file], 1, {
+    env: { IAIDO_TEST_PG_PASSWORD: PG_TEST_PASSWORD },
+  });
+  await using _cli = cli;
+  const held = [await connectPg(addresses[0] as string)];
+  try {
+    dns.set("_pg._tcp.test", srv(primary.port, standby.port));
+    await cli.waitForOutput(/decision kind=discovery .*joined both/);
+    // Each connection is held, so an eligible standby (the least loaded) would take the next.
+    for (let i = 0; i < 4; i++) held.push(await connectPg(addresses[0] as string));
+    for (const [i, db] of held.entries()) {
+      assert.deepEqual(await db.query("SHOW port"), [[String(primary.port)]], `connection ${i}`);
+    }
+    await cli.waitForOutput(/failed its first check: refused: not a primary/);
+  } finally {
+    for (const db of held) db[Symbol.dispose]();
+  }
 });
 
 Deno.test("postgres: a drained session finishes its transaction, then is told 57P01 why it ends", async () => {

@@ -155,7 +155,9 @@ export class Balancer {
         if (transition !== undefined) {
           this.#record(now, "health", `${transition}: ${detail}`, backend);
         }
-        if (transition === "went down") this.#slowStart.forget(backend.key);
+        if (transition === "went down" || transition === "failed its first check") {
+          this.#slowStart.forget(backend.key);
+        }
         if (transition === "came up") this.#slowStart.began(backend.key, now, this.tierOf(backend));
         if (transition === "came up") return true;
       }

@@ -209,7 +209,8 @@ function joinLater() {
     healthCheck: { interval: "10s", rise: 2 },
   };
   const config = validateConfig({ frontends: [{ backendPool: { tiers: [checked] } }] });
-  const balancer = new Balancer("db", config.frontends[0]!.backendPool, new DecisionLog());
+  const decisions = new DecisionLog();
+  const balancer = new Balancer("db", config.frontends[0]!.backendPool, decisions);
   const answers = (...addresses: string[]) => ({
     hosts: new Map([["db.test", addresses]]),
     srv: new Map(),
@@ -220,7 +221,7 @@ function joinLater() {
   balancer.applyAnswers(answers("127.0.0.1", "127.0.0.2"), 10);
   const joined = balancer.get("127.0.0.2:1");
   assert.ok(first && joined);
-  return { balancer, first, joined };
+  return { balancer, first, joined, decisions };
 }
 
 Deno.test("Balancer: a backend that joins a health-checked tier later takes no session before its first check", () => {
@@ -234,10 +235,15 @@ Deno.test("Balancer: a backend that joins a health-checked tier later takes no s
 });
 
 Deno.test("Balancer: a joined backend whose first check fails stays out until `rise` checks pass", () => {
-  const { balancer, joined } = joinLater();
+  const { balancer, joined, decisions } = joinLater();
   const standby = { ok: false as const, kind: "refused" as const, message: "not a primary" };
   assert.equal(balancer.probed(joined, "health", standby, 20), false);
   assert.match(joined.ineligibility(20) ?? "", /^health check failing: refused: not a primary/);
+  assert.equal(
+    decisions.entries().at(-1)?.reason,
+    "failed its first check: refused: not a primary",
+    "the decision log says why it stays out",
+  );
   assert.equal(balancer.probed(joined, "health", { ok: true, latencyMs: 1 }, 30), false);
   assert.equal(balancer.probed(joined, "health", { ok: true, latencyMs: 1 }, 40), true);
   assert.equal(joined.isEligible(40), true);

@@ -12,7 +12,7 @@ import type { Backend, PoolDiff } from "../pool/mod.ts";
 export type HealthStatus = "up" | "down";
 
 /** What a check result changed, if anything. */
-export type HealthTransition = "went down" | "came up" | undefined;
+export type HealthTransition = "went down" | "came up" | "failed its first check" | undefined;
 
 /** Counts consecutive check results against rise/fall thresholds. */
 export class HealthState {
@@ -49,11 +49,9 @@ export class HealthState {
     this.lastCheckedAt = now;
     if (this.awaitingFirstCheck) {
       this.awaitingFirstCheck = false;
-      if (ok) {
-        this.status = "up";
-        return "came up";
-      }
-      return undefined;
+      if (!ok) return "failed its first check";
+      this.status = "up";
+      return "came up";
     }
     if (this.status === "up" && !ok && this.#streak >= fall) {
       this.status = "down";

@@ -35,7 +35,7 @@ Deno.test("HealthState awaiting its first check is down; its first success bring
 
 Deno.test("HealthState awaiting its first check stays down on a failure, then needs `rise` successes", () => {
   const health = new HealthState("awaiting first check");
-  assert.equal(health.record(false, 2, 3, 0, "refused: not a primary"), undefined);
+  assert.equal(health.record(false, 2, 3, 0, "refused: not a primary"), "failed its first check");
   assert.equal(health.status, "down");
   assert.equal(health.awaitingFirstCheck, false);
   assert.equal(health.record(true, 2, 3, 1, "ok"), undefined);
