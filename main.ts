@@ -23,6 +23,7 @@ import {
   discoverConfig,
   formatConfig,
   formatOf,
+  LoadWorker,
 } from "./src/config/mod.ts";
 // Through mod.ts, so a TS config importing mod.ts needs no extra read permission.
 import { loadConfig } from "./mod.ts";
@@ -116,6 +117,9 @@ async function run(command: Extract<Command, { kind: "run" }>): Promise<number> 
     folder,
     pollMs: command.reloadPeriodMs,
   }));
+  // The reloader's Worker has loaded its code before any socket listens (see LoadWorker.ready).
+  const worker = new LoadWorker(systemScheduler);
+  if (formatOf(file) !== "module") await worker.ready();
   // The reloader needs the sidecar and diagnostics need the reloader's status.
   const reload: { reloader?: ConfigReloader } = {};
   const sidecar = await launchSidecar(config, {
@@ -123,6 +127,10 @@ async function run(command: Extract<Command, { kind: "run" }>): Promise<number> 
     version: VERSION,
     configInput: input,
     reloadStatus: () => reload.reloader?.status,
+  }).catch((error) => {
+    // A live Worker would keep the process from exiting with its error code.
+    worker[Symbol.dispose]();
+    throw error;
   });
   const announce = (addresses: ReadonlySet<string>) => {
     for (const frontend of sidecar.frontends) {
@@ -137,6 +145,7 @@ async function run(command: Extract<Command, { kind: "run" }>): Promise<number> 
     pollMs: command.reloadPeriodMs,
     log,
     scheduler: systemScheduler,
+    worker,
     apply: async (loaded) => {
       const before = new Set(sidecar.frontends.map((f) => f.address));
       const result = await sidecar.apply(loaded.config, loaded.input);

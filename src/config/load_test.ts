@@ -115,3 +115,12 @@ Deno.test("LoadWorker: one Worker serves many loads; a load past the limit ends 
   const again = await loadConfig(`${dir}/iaido.yaml`, { worker });
   assert.equal(again.config.frontends.length, 1);
 });
+
+Deno.test("LoadWorker.ready() resolves once the Worker answers, and the same Worker then loads", async () => {
+  using worker = new LoadWorker();
+  await worker.ready();
+  await worker.ready();
+  assert.deepEqual(await worker.run({ kind: "ping" }), { value: null });
+  const reply = await worker.run({ kind: "json", text: '{"frontends": []}' });
+  assert.ok("value" in reply, JSON.stringify(reply));
+});

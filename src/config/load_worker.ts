@@ -57,7 +57,8 @@ const CONFIG_SHAPE = shapeOf(CONFIG_SCHEMA);
 /** What the Worker is asked to do. */
 export type LoadRequest =
   | { readonly kind: "yaml" | "json"; readonly text: string }
-  | { readonly kind: "module"; readonly url: string };
+  | { readonly kind: "module"; readonly url: string }
+  | { readonly kind: "ping" };
 
 /** A problem at a 1-based line and column (0 when unknown). */
 export interface PositionedProblem {
@@ -97,6 +98,17 @@ export class LoadWorker implements Disposable {
     this.#ensure();
   }
 
+  /**
+   * Makes the Worker and waits until it has loaded its code (npm:yaml: some
+   * forty files opened one by one). Awaited before any socket listens: a
+   * Worker still loading when a flood of clients takes every descriptor
+   * dies of EMFILE, and its files, opened and closed as the flood runs,
+   * make the accept loops meet EMFILE at random.
+   */
+  async ready(): Promise<void> {
+    await this.run({ kind: "ping" });
+  }
+
   /** Runs one request; resolves with the reply, or `timedOut` (then the Worker is gone). */
   run(request: LoadRequest, limits: LoadLimits = DEFAULT_LOAD_LIMITS): Promise<LoadReply> {
     const worker = this.#ensure();
@@ -109,6 +121,7 @@ export class LoadWorker implements Disposable {
     // The text goes as bytes whose buffer is moved, not copied, to the Worker.
     const common = { id, kind: request.kind, limits, shape: CONFIG_SHAPE };
     if (request.kind === "module") worker.postMessage({ ...common, url: request.url });
+    else if (request.kind === "ping") worker.postMessage(common);
     else {
       const bytes = new TextEncoder().encode(request.text);
       worker.postMessage({ ...common, bytes }, [bytes.buffer]);

@@ -171,6 +171,8 @@ export const LOAD_WORKER_SOURCE = `${LOAD_FUNCTIONS_SOURCE}
 Object.defineProperty(process, "env", { value: {}, configurable: true, writable: true });
 
 self.onmessage = async ({ data }) => {
+  // Answered once this module (and npm:yaml) has loaded: the Worker is ready.
+  if (data.kind === "ping") return self.postMessage({ id: data.id, value: null });
   let reply;
   try {
     const text = data.bytes === undefined ? "" : new TextDecoder().decode(data.bytes);

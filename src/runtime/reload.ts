@@ -53,6 +53,8 @@ export interface ReloaderOptions {
   readonly scheduler: Scheduler;
   /** How long file events are gathered before a reload. @default 100 */
   readonly debounceMs?: number;
+  /** The config-loading Worker, made (and made ready) before traffic; the reloader disposes it. @default a new one */
+  readonly worker?: LoadWorker;
 }
 
 /** Watches, polls and listens for SIGHUP; reloads one at a time. */
@@ -77,7 +79,7 @@ export class ConfigReloader implements AsyncDisposable {
     this.#timers = new TimerGroup(options.scheduler);
     this.#text = options.initialText;
     this.#repeats = new RepeatLimiter({ now: () => options.scheduler.now() });
-    this.#worker = new LoadWorker(options.scheduler);
+    this.#worker = options.worker ?? new LoadWorker(options.scheduler);
     this.#status = {
       generation: 1,
       lastSuccessAt: options.scheduler.now(),
