@@ -21,6 +21,7 @@ async function startRelayProxy(
   const dial = tcpDialer(buffers);
   const outcomes: Promise<RelayOutcome | undefined>[] = [];
   const relays: Relay[] = [];
+  const connections: { client: TcpConnection; backend: TcpConnection }[] = [];
   const listener = await listenTcp({
     hostname: "127.0.0.1",
     port: 0,
@@ -32,6 +33,7 @@ async function startRelayProxy(
           port: backendPort,
           signal: new AbortController().signal,
         });
+        connections.push({ client, backend });
         const relay = new Relay(client, backend, { keepAliveMs: 15_000, ...options });
         relays.push(relay);
         return await relay.run();
@@ -43,6 +45,7 @@ async function startRelayProxy(
     buffers,
     outcomes,
     relays,
+    connections,
     async [Symbol.asyncDispose]() {
       for (const relay of relays) relay.close();
       await Promise.allSettled(outcomes);
@@ -99,6 +102,53 @@ Deno.test("Relay copies 8 MiB both ways intact, passes the client's half-close o
   assert.equal(relay.bytesUp, data.length);
   assert.equal(relay.bytesDown, data.length);
   assert.ok(proxy.buffers.freeCount >= 1, "a large buffer was borrowed and given back");
+});
+
+Deno.test("Relay forwards byte-exact while writes to both peers stay queued (12 MiB each way, no copy per read)", async () => {
+  // The backend reads nothing until the proxy's writes to it are queued;
+  // then it echoes, and the client reads nothing until the proxy's writes
+  // to it are queued too. Reads go on meanwhile in both directions.
+  let backendSocket: net.Socket | undefined;
+  await using backend = await startSocketServer((socket) => {
+    socket.pause();
+    backendSocket = socket;
+  });
+  await using proxy = await startRelayProxy(backend.port);
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: proxy.port });
+  const data = pattern(12 * 1024 * 1024);
+  const writing = (async () => {
+    // Pieces of every size up to a few small buffers, so that reads are small too.
+    let written = 0;
+    for (let piece = 1; written < data.length; piece = (piece * 7 + 3) % 1_601 + 1) {
+      written += await conn.write(data.subarray(written, written + piece));
+    }
+    await conn.closeWrite();
+  })();
+  const sockets = await waitFor(() => proxy.connections[0], { message: "the session's sockets" });
+  await waitFor(() => sockets.backend.socket.writableLength > 0 || undefined, {
+    message: "a queued write to the backend",
+  });
+  const echoing = await waitFor(() => backendSocket, { message: "the backend's socket" });
+  echoing.pipe(echoing);
+  await waitFor(() => sockets.client.socket.writableLength > 0 || undefined, {
+    message: "a queued write to the client",
+  });
+  const received = new Uint8Array(data.length);
+  const step = new Uint8Array(64 * 1024);
+  let offset = 0;
+  while (true) {
+    const count = await conn.read(step);
+    if (count === null) break;
+    assert.ok(offset + count <= data.length, "more bytes than were sent");
+    received.set(step.subarray(0, count), offset);
+    offset += count;
+  }
+  await writing;
+  conn.close();
+  assert.equal(offset, data.length);
+  const firstDiff = received.findIndex((byte, index) => byte !== data[index]);
+  assert.equal(firstDiff, -1, `bytes differ from offset ${firstDiff}`);
+  assert.deepEqual(await proxy.outcomes[0], { first: "client", how: "eof" });
 });
 
 Deno.test("Relay: a backend reset reaches the client as a reset, not as EOF", async () => {
