@@ -7,6 +7,7 @@
  * @module
  */
 
+import { keepAliveSeconds } from "./socket_options.ts";
 import type { TcpConnection } from "./reader.ts";
 
 /** One end of a session. */
@@ -74,12 +75,8 @@ export class Relay {
     const backend = this.#backend;
     const keepAliveMs = this.#options.keepAliveMs ?? 0;
     const closed = Promise.all([this.#watch("client"), this.#watch("backend")]);
-    if (keepAliveMs > 0) {
-      // TCP_KEEPIDLE is whole seconds (node floors ms to seconds, and 0 is invalid): round up.
-      const idleMs = Math.ceil(keepAliveMs / 1000) * 1000;
-      client.socket.setKeepAlive(true, idleMs);
-      backend.socket.setKeepAlive(true, idleMs);
-    }
+    setKeepAlive(client, keepAliveMs);
+    setKeepAlive(backend, keepAliveMs);
     client.reader.pipe(client.socket, backend.socket);
     backend.reader.pipe(backend.socket, client.socket);
     await closed;
@@ -108,11 +105,15 @@ export class Relay {
       socket.once("end", () => {
         // FIN from this side: pass it on once what we owe the other side is written.
         this.#outcome ??= { first: side, how: "eof" };
-        if (!other.socket.destroyed) other.socket.end();
-        if (!this.#halfClosed && !other.socket.readableEnded) {
+        const to = other.socket;
+        if (!this.#halfClosed && !to.readableEnded) {
           this.#halfClosed = true;
           this.#options.onHalfClose?.(side);
         }
+        if (to.destroyed) return;
+        // Both FINs are in and all is written: closing sends the FIN, so no shutdown first.
+        if (to.readableEnded && to.writableLength === 0) to.destroy();
+        else to.end();
       });
       socket.on("error", (error: Error) => {
         const how = classifySocketError(error);
@@ -122,6 +123,13 @@ export class Relay {
       socket.once("close", () => resolve());
     });
   }
+}
+
+/** Sets the keepalive idle time, unless the socket has it already (inherited from its listener). */
+function setKeepAlive(connection: TcpConnection, keepAliveMs: number): void {
+  const seconds = keepAliveSeconds(keepAliveMs);
+  if (seconds === keepAliveSeconds(connection.keepAliveMs ?? 0)) return;
+  connection.socket.setKeepAlive(seconds > 0, seconds * 1000);
 }
 
 function resetQuietly(connection: TcpConnection): void {

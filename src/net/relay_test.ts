@@ -26,6 +26,7 @@ async function startRelayProxy(
     hostname: "127.0.0.1",
     port: 0,
     buffers,
+    keepAliveMs: 15_000,
     onConnection: (client: TcpConnection) => {
       outcomes.push((async () => {
         const backend = await dial({
@@ -212,7 +213,7 @@ Deno.test("Relay reports the first half-close while the other direction goes on"
   assert.deepEqual(await proxy.outcomes[0], { first: "backend", how: "eof" });
 });
 
-Deno.test("Relay sets the keepalive idle time on both sockets", async () => {
+Deno.test("Relay sets the keepalive idle time on both sockets (the client's inherited from the listener)", async () => {
   await using backend = await startSocketServer(echo);
   await using proxy = await startRelayProxy(backend.port);
   const conn = await Deno.connect({ hostname: "127.0.0.1", port: proxy.port });

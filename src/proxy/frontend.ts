@@ -151,6 +151,7 @@ export class RunningFrontend implements AsyncDisposable {
   async update(config: Frontend): Promise<void> {
     this.#config = config;
     this.#tcpSessionDepsNow = tcpSessionDeps(config, this.#deps, this.#upkeep, this.#dialDeadlines);
+    this.#listener.setKeepAlive(config.keepAliveMs);
     this.#sessionDepsNow = this.#sessionDeps();
     this.#sessions.configure(config.name, config.idleDurationMs);
     await this.#useProtocol(config);

@@ -57,6 +57,7 @@ export function listenForTcp(
   return listenTcp({
     ...address,
     buffers: deps.buffers,
+    keepAliveMs: config.keepAliveMs,
     onConnection: onClient,
     ...(onPlainSocket === undefined ? {} : { onPlainSocket }),
     onError: (error) => log.error("accept failed", { frontend: config.name, error: error.message }),
