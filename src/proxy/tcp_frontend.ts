@@ -75,12 +75,16 @@ export function listenForTcp(
   });
 }
 
-/** What every tcp session of `config` shares: made once per config, not per session. */
+/**
+ * What every tcp session of `config` shares: made once per config, not per
+ * session. `deadlines` is the frontend's shared deadline check, for dials
+ * and half-closes.
+ */
 export function tcpSessionDeps(
   config: Frontend,
   deps: TcpFrontendDeps,
   leases: LeaseSource,
-  dialDeadlines: Pick<Scheduler, "after">,
+  deadlines: Pick<Scheduler, "after">,
 ): TcpSessionDeps {
   const { scheduler, sessionDialer, log, fds } = deps;
   return {
@@ -88,7 +92,8 @@ export function tcpSessionDeps(
     leases,
     dialer: sessionDialer,
     scheduler,
-    dialDeadlines,
+    dialDeadlines: deadlines,
+    halfCloseDeadlines: deadlines,
     log,
     queueTimeoutMs: config.queueTimeoutMs,
     keepAliveMs: config.keepAliveMs,

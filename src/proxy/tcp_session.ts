@@ -26,6 +26,12 @@ export interface TcpSessionDeps {
   readonly scheduler: Scheduler;
   /** Where dial deadlines are set: one shared check, not a timer per dial. */
   readonly dialDeadlines: Pick<Scheduler, "after">;
+  /**
+   * Where half-close deadlines are set: a shared check too. Nearly every
+   * session half-closes for an instant (one FIN, then the other), so a
+   * timer each would be set and cleared on every connection. @default `scheduler`
+   */
+  readonly halfCloseDeadlines?: Pick<Scheduler, "after">;
   readonly log: Logger;
   readonly queueTimeoutMs: number;
   /** TCP keepalive idle time on both sockets; 0 is off. */
@@ -155,7 +161,7 @@ export class TcpSession {
       keepAliveMs: deps.keepAliveMs,
       onHalfClose: () => {
         if (deps.halfCloseTimeoutMs <= 0) return;
-        halfCloseTimer = deps.scheduler.after(
+        halfCloseTimer = (deps.halfCloseDeadlines ?? deps.scheduler).after(
           deps.halfCloseTimeoutMs,
           () => this.close("half-close timeout"),
         );

@@ -50,6 +50,7 @@ async function runSession(
     dialer: tcpDialer(buffers),
     scheduler,
     dialDeadlines: scheduler,
+    halfCloseDeadlines: scheduler,
     log: silentLogger,
     queueTimeoutMs: 1_000,
     keepAliveMs: 15_000,
