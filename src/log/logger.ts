@@ -18,6 +18,11 @@ export interface Logger {
   error(message: string, fields?: Fields): void;
   /** Writes out lines still buffered (before an abrupt exit). */
   flush(): void;
+  /**
+   * Whether lines of `level` are written, so a caller can skip gathering
+   * what only such a line would show. Absent: assume they are.
+   */
+  enabled?(level: Level): boolean;
 }
 
 const RANK: Readonly<Record<Level, number>> = { debug: 0, info: 1, warn: 2, error: 3 };
@@ -58,6 +63,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     warn: (message, fields) => emit("warn", message, fields),
     error: (message, fields) => emit("error", message, fields),
     flush: () => stderr?.flush(),
+    enabled: (lineLevel) => RANK[lineLevel] >= RANK[level],
   };
 }
 
@@ -68,6 +74,7 @@ export const silentLogger: Logger = {
   warn: () => {},
   error: () => {},
   flush: () => {},
+  enabled: () => false,
 };
 
 function formatText(time: string, level: Level, message: string, fields: Fields): string {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createLogger } from "./logger.ts";
+import { createLogger, silentLogger } from "./logger.ts";
 
 Deno.test("createLogger() writes text lines with quoted fields, above the level only", () => {
   const lines: string[] = [];
@@ -21,4 +21,13 @@ Deno.test("createLogger() writes JSON lines in json format", () => {
     msg: "slow",
     ms: 5,
   });
+});
+
+Deno.test("enabled() says which levels are written, so callers can skip work for dropped lines", () => {
+  const log = createLogger({ level: "warn", write: () => {} });
+  assert.equal(log.enabled?.("info"), false);
+  assert.equal(log.enabled?.("warn"), true);
+  assert.equal(log.enabled?.("error"), true);
+  assert.equal(createLogger({ write: () => {} }).enabled?.("info"), true);
+  assert.equal(silentLogger.enabled?.("error"), false);
 });

@@ -203,6 +203,10 @@ function startProbe(host: string, port: number): Probe {
   return probe;
 }
 
+/** Where an accepted socket carries its reader from `_createSocket` to the `connection` event. */
+const READER = Symbol("reader");
+type SocketWithReader = net.Socket & { [READER]?: SocketReader | undefined };
+
 function handOver(
   options: ListenOptions,
   socketOptions: AcceptedSocketOptions,
@@ -243,7 +247,6 @@ async function bind(
   }
   // node builds accepted sockets in `Server._createSocket` without an
   // `onread` option; Deno 2.9 keeps node's code, so we build them there.
-  const readers = new WeakMap<net.Socket, SocketReader>();
   internal._createSocket = (handle: unknown) => {
     const reader = new SocketReader(buffers);
     const socket = new net.Socket({
@@ -257,12 +260,13 @@ async function bind(
     if (!options.inherited) socket.setNoDelay(true);
     // node counts connections through these (close, getConnections).
     Object.assign(socket, { server, _server: server });
-    readers.set(socket, reader);
+    // On the socket itself, not in a WeakMap: an ephemeron per connection costs every GC.
+    (socket as SocketWithReader)[READER] = reader;
     return socket;
   };
-  server.on("connection", (socket: net.Socket) => {
-    const reader = readers.get(socket) as SocketReader;
-    readers.delete(socket);
+  server.on("connection", (socket: SocketWithReader) => {
+    const reader = socket[READER] as SocketReader;
+    socket[READER] = undefined;
     onConnection(socket, reader);
   });
   await listening(server, hostname, port);

@@ -47,8 +47,8 @@ export class TcpSession {
   readonly id: number;
   readonly client: TcpConnection;
   readonly startedAt: number;
-  /** `host:port` of the client, kept for the access log (a closed socket forgets it). */
-  readonly clientAddress: string;
+  /** `host:port` of the client, kept when the access log is on (a closed socket forgets it). */
+  #clientAddress: string | undefined;
   #lease: SessionLease | undefined;
   #backend: TcpConnection | undefined;
   #relay: Relay | undefined;
@@ -60,7 +60,15 @@ export class TcpSession {
     this.id = id;
     this.client = client;
     this.startedAt = startedAt;
-    this.clientAddress = `${client.socket.remoteAddress}:${client.socket.remotePort}`;
+  }
+
+  /**
+   * `host:port` of the client: kept from the start only when the access log
+   * is on, since asking costs a getpeername call.
+   */
+  get clientAddress(): string {
+    return this.#clientAddress ??
+      `${this.client.socket.remoteAddress}:${this.client.socket.remotePort}`;
   }
 
   /** The backend serving it, once leased. */
@@ -110,6 +118,7 @@ export class TcpSession {
 
   /** Runs the session to its end, releases everything it held, then calls `onEnd` once. */
   start(deps: TcpSessionDeps, onEnd: () => void): void {
+    if (deps.log.enabled?.("info") ?? true) this.#clientAddress = this.clientAddress;
     void this.#run(deps).finally(onEnd);
   }
 
@@ -195,6 +204,7 @@ export function logSessionEnd(
   },
   backend: BackendSpec | undefined,
 ): void {
+  if (deps.log.enabled?.("info") === false) return;
   deps.log.info("session ended", {
     session: session.id,
     client: session.clientAddress,

@@ -9,8 +9,8 @@ import { silentLogger } from "../log/mod.ts";
 import { listenTcp, type TcpConnection, tcpDialer } from "../net/mod.ts";
 import { BufferPool } from "./buffer_pool.ts";
 import type { BackendSpec } from "../pool/mod.ts";
-import { FakeScheduler, startSocketServer, waitFor } from "../testing/mod.ts";
-import { endReasonOf, TcpSession } from "./tcp_session.ts";
+import { FakeScheduler, recordingLog, startSocketServer, waitFor } from "../testing/mod.ts";
+import { endReasonOf, logSessionEnd, TcpSession } from "./tcp_session.ts";
 import type { LeaseSource } from "./session_lease.ts";
 
 /** One session from a real client through to `backendPort`, timers on `scheduler`. */
@@ -125,4 +125,24 @@ Deno.test("endReasonOf() names the side and how it ended", () => {
   assert.equal(endReasonOf({ first: "backend", how: "timeout" }), "backend timeout");
   assert.equal(endReasonOf({ first: "client", how: "error", error: "EINVAL" }), "error");
   assert.equal(endReasonOf(undefined), "error");
+});
+
+Deno.test("the access-log line is built only when info lines are written", () => {
+  const session = {
+    id: 7,
+    clientAddress: "127.0.0.1:5000",
+    bytesUp: 3,
+    bytesDown: 4,
+    startedAt: 0,
+    endReason: "client close" as const,
+  };
+  const scheduler = new FakeScheduler();
+  const written = recordingLog();
+  logSessionEnd({ log: written, frontendName: "f", scheduler }, session, undefined);
+  assert.equal(written.lines[0]?.[1], "session ended");
+  assert.equal(written.lines[0]?.[2]?.client, "127.0.0.1:5000");
+  const quiet = recordingLog();
+  const dropping = { ...quiet, enabled: () => false };
+  logSessionEnd({ log: dropping, frontendName: "f", scheduler }, session, undefined);
+  assert.deepEqual(quiet.lines, []);
 });
