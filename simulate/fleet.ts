@@ -12,7 +12,13 @@
  * @module
  */
 
-import { Balancer, DecisionLog, type ProbeResult, type SessionView } from "../src/balancer/mod.ts";
+import {
+  Balancer,
+  DecisionLog,
+  MovesInFlight,
+  type ProbeResult,
+  type SessionView,
+} from "../src/balancer/mod.ts";
 import type { Backend, Lease } from "../src/pool/mod.ts";
 import { seededRandom } from "../toxiproxy/random.ts";
 import { FleetMetrics } from "./metrics.ts";
@@ -99,6 +105,8 @@ class Sidecar {
   started = false;
   /** Sessions maintenance has scheduled to close. */
   closing = 0;
+  /** Failback moves still holding a seat, as the sidecar's session registry counts them. */
+  readonly moves = new MovesInFlight();
 
   constructor(readonly index: number, scenario: Scenario, decisions: DecisionLog) {
     this.balancer = new Balancer(`sidecar-${index}`, scenario.frontend.backendPool, decisions);
@@ -222,8 +230,9 @@ export function simulateFleet(scenario: Scenario, sidecars: number): FleetRun {
     }
   };
 
-  const end = (sidecar: Sidecar, session: Session) => {
+  const end = (sidecar: Sidecar, session: Session, now: number) => {
     session.gone = true;
+    sidecar.moves.ended(session.id, now);
     if (session.closing) sidecar.closing--;
     session.lease.release();
     load[session.backend] = (load[session.backend] as number) - 1;
@@ -246,7 +255,7 @@ export function simulateFleet(scenario: Scenario, sidecars: number): FleetRun {
     for (const sidecar of fleet) {
       const cut = sidecar.sessions.filter((s) => down.has(s.backend));
       for (const session of cut) {
-        end(sidecar, session);
+        end(sidecar, session, now);
         metrics.cut(session.backend, now);
       }
       for (const session of cut) reconnect(sidecar, session, now);
@@ -283,14 +292,14 @@ export function simulateFleet(scenario: Scenario, sidecars: number): FleetRun {
       case END: {
         const session = event as Session;
         if (session.gone) break;
-        end(sidecar, session);
+        end(sidecar, session, now);
         if (sidecar.waiting.length > 0) wake(sidecar, now);
         break;
       }
       case CLOSE: {
         const { session, reason } = event.data as { session: Session; reason: string };
         if (session.gone) break;
-        end(sidecar, session);
+        end(sidecar, session, now);
         metrics.closed(session.backend, reason, now);
         reconnect(sidecar, session, now);
         break;
@@ -299,7 +308,8 @@ export function simulateFleet(scenario: Scenario, sidecars: number): FleetRun {
         const views = sidecar.closing === 0
           ? sidecar.sessions
           : sidecar.sessions.filter((session) => !session.closing);
-        const closures = sidecar.balancer.maintain(now, views, rng);
+        const moves = sidecar.moves.count(now, pool.maintenanceTimeMs);
+        const closures = sidecar.balancer.maintain(now, views, rng, moves);
         const byId = closures.length === 0
           ? undefined
           : new Map(sidecar.sessions.map((session) => [session.id, session]));
@@ -308,6 +318,7 @@ export function simulateFleet(scenario: Scenario, sidecars: number): FleetRun {
           if (session === undefined) continue;
           session.closing = true;
           sidecar.closing++;
+          if (closure.reason === "failback") sidecar.moves.closing(session.id);
           wheel.at(now + closure.delayMs, ev(CLOSE, sidecar, { session, reason: closure.reason }));
         }
         wheel.at(now + pool.maintenanceTimeMs, event);

@@ -219,8 +219,13 @@ export class Balancer {
     }
   }
 
-  /** The maintenance tick: sessions to close for drains and failback. */
-  maintain(now: number, sessions: readonly SessionView[], rng: () => number): Closure[] {
+  /** The maintenance tick: closures for drains and failback (less seats `movesInFlight` hold). */
+  maintain(
+    now: number,
+    sessions: readonly SessionView[],
+    rng: () => number,
+    movesInFlight = 0,
+  ): Closure[] {
     this.#pool.pruneRetired();
     const backends = [
       ...this.#pool.backends.map((b) => ({
@@ -253,6 +258,7 @@ export class Balancer {
       forcePromotionAfterMs: this.#config.tiers.map((tier) => tier.forcePromotionAfterMs),
       failback: this.#config.failback,
       rng,
+      movesInFlight,
     });
     for (const closure of closures) this.#record(now, closure.reason, closure.why);
     return closures;

@@ -9,7 +9,8 @@
  *   `forcePromotionAfter` are closed, so their clients reconnect nearer,
  *   once a better tier has had room continuously for that long — within a
  *   disruption budget (count and percentage per tick), never more than the
- *   better tiers can take, optionally only sessions idle long enough. While
+ *   better tiers can take (less the seats earlier moves still hold),
+ *   optionally only sessions idle long enough. While
  *   the better tier's backends are in slow start, the budget shrinks to
  *   their share, so failback does not outrun the ramp.
  *
@@ -68,6 +69,11 @@ export interface MaintenanceInput {
   readonly failback: Failback;
   /** A number in [0, 1). */
   readonly rng: () => number;
+  /**
+   * Failback moves decided earlier whose clients may not have reconnected
+   * yet (`MovesInFlight`): their seats on better tiers are taken.
+   */
+  readonly movesInFlight?: number;
 }
 
 /** How many consecutive ticks must agree before a drain closes sessions. */
@@ -153,8 +159,9 @@ export class MaintenancePlanner {
     const share = nearest < 0 ? 1 : (shareSum[nearest] as number) / (withRoom[nearest] as number);
     let betterRoom = 0;
     const roomBetterThan: number[] = [];
+    const promised = input.movesInFlight ?? 0;
     for (let tier = 0; tier < tierCount; tier++) {
-      roomBetterThan.push(betterRoom);
+      roomBetterThan.push(Math.max(0, betterRoom - promised));
       if (betterRoom > 0) this.#roomSince.set(tier, this.#roomSince.get(tier) ?? input.now);
       else this.#roomSince.delete(tier);
       betterRoom += roomInTier[tier] ?? 0;

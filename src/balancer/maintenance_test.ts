@@ -133,6 +133,24 @@ Deno.test("failback: never moves more than the better tiers can take", () => {
   assert.equal(later.length, 2);
 });
 
+Deno.test("failback: seats that earlier moves still hold are not given away twice", () => {
+  const planner = new MaintenancePlanner();
+  const tick = (now: number, movesInFlight: number, firstId: number, count: number) =>
+    planner.plan(input({
+      now,
+      backends: [backend("home", 0, { room: 6 }), backend("far", 1)],
+      sessions: sessions("far", 1, count, firstId),
+      forcePromotionAfterMs: [0, 1],
+      failback: { maxSessions: 4, maxPercent: 0, idleForMs: 0, jitterMs: 500 },
+      movesInFlight,
+    }));
+  assert.deepEqual(tick(0, 0, 1, 10), []);
+  assert.equal(tick(10, 0, 1, 10).length, 4, "the budget");
+  // The four closed clients have not reconnected: home still shows 6 free seats.
+  assert.equal(tick(20, 4, 5, 6).length, 2, "only the 2 seats no move holds");
+  assert.equal(tick(30, 6, 7, 4).length, 0, "every seat is held");
+});
+
 Deno.test("failback: the budget caps moves per tick by count and by percentage", () => {
   const run = (maxSessions: number, maxPercent: number) => {
     const planner = new MaintenancePlanner();

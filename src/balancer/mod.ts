@@ -9,3 +9,4 @@ export { Balancer, type ProbePurpose, type ProbeResult } from "./balancer.ts";
 export { type Decision, type DecisionKind, DecisionLog } from "./decisions.ts";
 export { type Closure, type SessionView } from "./maintenance.ts";
 export { healthFailureClosures } from "./health_close.ts";
+export { MovesInFlight } from "./moves_in_flight.ts";

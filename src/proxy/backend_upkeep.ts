@@ -39,6 +39,8 @@ export interface UpkeepDeps {
 export interface SessionDirectory {
   views(now: number): SessionView[];
   closeLater(closure: Closure): void;
+  /** Failback moves still holding a seat: closing, or ended less than `windowMs` ago. */
+  movesInFlight(now: number, windowMs: number): number;
 }
 
 /** One frontend's backends, kept current. */
@@ -225,7 +227,9 @@ export class BackendUpkeep implements LeaseSource, Disposable {
   #maintain(): void {
     const now = this.#deps.scheduler.now();
     const views = this.#sessions.views(now);
-    for (const closure of this.#balancer.maintain(now, views, this.#deps.rng)) {
+    // A moved client has a tick to reconnect before its seat counts as free again.
+    const moves = this.#sessions.movesInFlight(now, this.#config.backendPool.maintenanceTimeMs);
+    for (const closure of this.#balancer.maintain(now, views, this.#deps.rng, moves)) {
       this.#sessions.closeLater(closure);
     }
   }

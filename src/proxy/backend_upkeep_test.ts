@@ -25,6 +25,10 @@ class FakeSessions implements SessionDirectory {
     this.closes.push(closure);
     this.open = this.open.filter((view) => view.id !== closure.sessionId);
   }
+  /** Moved clients reconnect at once here: no seat is held. */
+  movesInFlight(): number {
+    return 0;
+  }
 }
 
 function upkeepOn(frontend: FrontendInput, dialer = new FakeDialer(), resolver = literalResolver) {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Closure, SessionView } from "../balancer/mod.ts";
+import { type Closure, MovesInFlight, type SessionView } from "../balancer/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import { type Scheduler, TimerGroup } from "../scheduler.ts";
 import type { FrontendStats } from "./frontend_stats.ts";
@@ -44,6 +44,7 @@ export class SessionRegistry implements Disposable {
   /** Who waits for the last session to end (`done`). */
   #emptied: Array<() => void> = [];
   readonly #closing = new Set<number>();
+  readonly #moves = new MovesInFlight();
   readonly #idle = new IdleTracker<TrackedSession>();
   readonly #timers: TimerGroup;
   #frontendName = "";
@@ -96,11 +97,20 @@ export class SessionRegistry implements Disposable {
     return views;
   }
 
+  /**
+   * Failback moves still holding a seat on a better tier: sessions closing,
+   * or ended less than `windowMs` ago (their clients may be reconnecting).
+   */
+  movesInFlight(now: number, windowMs: number): number {
+    return this.#moves.count(now, windowMs);
+  }
+
   /** Closes a session after the closure's delay (drain, failback). */
   closeLater(closure: Closure): void {
     const session = this.#sessions.get(closure.sessionId);
     if (session === undefined) return;
     this.#closing.add(session.id);
+    if (closure.reason === "failback") this.#moves.closing(session.id);
     this.#deps.log.info("closing session", {
       frontend: this.#frontendName,
       session: session.id,
@@ -145,7 +155,9 @@ export class SessionRegistry implements Disposable {
   #ended(session: TrackedSession): void {
     if (!this.#sessions.delete(session.id)) return;
     this.#closing.delete(session.id);
-    const durationMs = this.#deps.scheduler.now() - session.startedAt;
+    const now = this.#deps.scheduler.now();
+    this.#moves.ended(session.id, now);
+    const durationMs = now - session.startedAt;
     this.#deps.stats.ended(session.endReason ?? "error", durationMs);
     if (this.#sessions.size > 0) return;
     const waiting = this.#emptied;

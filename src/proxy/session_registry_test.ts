@@ -96,3 +96,25 @@ Deno.test("closeLater: a drain closes its session after the smear delay, not bef
   assert.equal(session.endReason, "drain");
   await registry.done();
 });
+
+Deno.test("movesInFlight: a failback close holds its seat until a window after the session ended; a drain holds none", async () => {
+  const scheduler = new FakeScheduler();
+  using registry = new SessionRegistry({
+    scheduler,
+    log: silentLogger,
+    stats: new FrontendStats(),
+  });
+  registry.configure("db", 3_600_000);
+  trackIdle(registry, 1, scheduler.now());
+  trackIdle(registry, 2, scheduler.now());
+  registry.closeLater({ sessionId: 1, reason: "failback", delayMs: 300, why: "home has room" });
+  registry.closeLater({ sessionId: 2, reason: "drain", delayMs: 300, why: "backend removed" });
+  assert.equal(registry.movesInFlight(scheduler.now(), 1_000), 1, "decided, not yet closed");
+  await scheduler.advance(300);
+  assert.equal(registry.size, 0);
+  await scheduler.advance(999);
+  assert.equal(registry.movesInFlight(scheduler.now(), 1_000), 1, "its client may be reconnecting");
+  await scheduler.advance(1);
+  assert.equal(registry.movesInFlight(scheduler.now(), 1_000), 0);
+  await registry.done();
+});
