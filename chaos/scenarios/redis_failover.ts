@@ -114,6 +114,10 @@ export const redisFailover: Scenario = {
     context.figure("commands ok", records.length - failed.length);
     context.figure("failed", failed.length);
     context.figure("stop took ms", stoppedMs - stopMs);
+    context.figure(
+      "failed: started ms after stop, error",
+      failed.map((r) => `${Math.round(r.startMs - stopMs)} ${r.error}`).join(" | ") || "none",
+    );
     context.figure("during outage", formatCounts(countByRegion(during)));
     context.figure("failover ms", failover ?? -1);
     context.figure("back home ms", back ?? -1);
