@@ -33,6 +33,13 @@ class FakeSession implements TrackedSession {
   }
 }
 
+/** A registry of frontend "db" sweeping for sessions idle `idleMs`. */
+function registryOn(scheduler: FakeScheduler, idleMs: number, stats = new FrontendStats()) {
+  const registry = new SessionRegistry({ scheduler, log: silentLogger, stats });
+  registry.configure("db", idleMs);
+  return registry;
+}
+
 /** Tracks a session whose run ends when it is closed. */
 function trackIdle(registry: SessionRegistry, id: number, now: number) {
   const session = new FakeSession(id, now);
@@ -48,8 +55,7 @@ function trackIdle(registry: SessionRegistry, id: number, now: number) {
 Deno.test("idle sweep: a session with no traffic for idleDuration is closed, within a quarter of it", async () => {
   const scheduler = new FakeScheduler();
   const stats = new FrontendStats();
-  using registry = new SessionRegistry({ scheduler, log: silentLogger, stats });
-  registry.configure("db", 4_000);
+  using registry = registryOn(scheduler, 4_000, stats);
   const { session, client } = trackIdle(registry, 1, scheduler.now());
   await scheduler.advance(3_999);
   assert.equal(client.closed, false, "not idle long enough yet");
@@ -63,12 +69,7 @@ Deno.test("idle sweep: a session with no traffic for idleDuration is closed, wit
 
 Deno.test("idle sweep: traffic restarts the idle clock", async () => {
   const scheduler = new FakeScheduler();
-  using registry = new SessionRegistry({
-    scheduler,
-    log: silentLogger,
-    stats: new FrontendStats(),
-  });
-  registry.configure("db", 4_000);
+  using registry = registryOn(scheduler, 4_000);
   const { session, client } = trackIdle(registry, 1, scheduler.now());
   await scheduler.advance(3_000);
   session.up.bytes += 10;
@@ -81,12 +82,7 @@ Deno.test("idle sweep: traffic restarts the idle clock", async () => {
 
 Deno.test("closeLater: a drain closes its session after the smear delay, not before", async () => {
   const scheduler = new FakeScheduler();
-  using registry = new SessionRegistry({
-    scheduler,
-    log: silentLogger,
-    stats: new FrontendStats(),
-  });
-  registry.configure("db", 3_600_000);
+  using registry = registryOn(scheduler, 3_600_000);
   const { session, client } = trackIdle(registry, 7, scheduler.now());
   registry.closeLater({ sessionId: 7, reason: "drain", delayMs: 250, why: "backend removed" });
   assert.deepEqual(registry.views(scheduler.now()), [], "a closing session is not offered again");
@@ -99,12 +95,7 @@ Deno.test("closeLater: a drain closes its session after the smear delay, not bef
 
 Deno.test("movesInFlight: a failback close holds its seat until a window after the session ended; a drain holds none", async () => {
   const scheduler = new FakeScheduler();
-  using registry = new SessionRegistry({
-    scheduler,
-    log: silentLogger,
-    stats: new FrontendStats(),
-  });
-  registry.configure("db", 3_600_000);
+  using registry = registryOn(scheduler, 3_600_000);
   trackIdle(registry, 1, scheduler.now());
   trackIdle(registry, 2, scheduler.now());
   registry.closeLater({ sessionId: 1, reason: "failback", delayMs: 300, why: "home has room" });
