@@ -33,6 +33,13 @@ export function formatCounts(counts: ReadonlyMap<string, number>): string {
   return [...counts].map(([key, value]) => `${key} ${value}`).join(", ");
 }
 
+/** How many items have each key. */
+export function countBy<T>(items: Iterable<T>, key: (item: T) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return counts;
+}
+
 /** Records that started in [fromMs, toMs). */
 export function startedBetween<T extends Pick<ConnRecord, "startMs">>(
   records: readonly T[],

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   clusters,
   connectErrors,
+  countBy,
   countByRegion,
   formatCounts,
   median,
@@ -83,4 +84,12 @@ Deno.test("splitByFault() counts a connection cut by the fault as in flight, not
   const { before, inFlight } = splitByFault(records, 100, 105);
   assert.deepEqual(before.map((r) => r.startMs), [10]);
   assert.deepEqual(inFlight.map((r) => r.startMs), [99]);
+});
+
+Deno.test("countBy() counts items per key, in first-seen order", () => {
+  assert.deepEqual([...countBy(["reset", "eof", "reset"], (end) => end)], [["reset", 2], [
+    "eof",
+    1,
+  ]]);
+  assert.equal(countBy([], String).size, 0);
 });

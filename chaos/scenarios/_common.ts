@@ -117,6 +117,27 @@ export function logTimeMs(context: ScenarioContext, line: LogLine): number {
   return Date.parse(String(line.time)) - context.t0;
 }
 
+/**
+ * Waits (up to `timeoutMs`) until the sidecar has logged `count` ended
+ * sessions, and returns those it logged by then: the checks that follow say
+ * what is missing.
+ */
+export async function awaitEndedSessions(
+  context: ScenarioContext,
+  sidecar: SidecarUnderTest,
+  count: number,
+  timeoutMs: number,
+): Promise<ReturnType<typeof endedSessions>> {
+  let logged: ReturnType<typeof endedSessions> = [];
+  await until(
+    context,
+    () => (logged = endedSessions(context, sidecar)).length >= count,
+    timeoutMs,
+    "the sidecar's session ends",
+  ).catch(() => {});
+  return logged;
+}
+
 /** Sessions the sidecar logged as ended, with their start time and backend. */
 export function endedSessions(
   context: ScenarioContext,

@@ -8,11 +8,11 @@
  */
 
 import { splitAddress } from "../../src/testing/mod.ts";
-import { formatCounts } from "../figures.ts";
+import { countBy, formatCounts } from "../figures.ts";
 import type { Scenario } from "../scenario.ts";
 import { chaosConfig, tiersFromRegions } from "../sidecar.ts";
 import {
-  endedSessions,
+  awaitEndedSessions,
   idleSockets,
   regionsFor,
   sidecarFor,
@@ -77,18 +77,16 @@ export const halfCloseTimeout: Scenario = {
       5_000,
       "the FIN at every client",
     ).catch(() => {});
-    let logged: ReturnType<typeof endedSessions> = [];
-    await until(
+    const logged = await awaitEndedSessions(
       context,
-      () => (logged = endedSessions(context, sidecar)).length >= SESSIONS,
+      sidecar,
+      SESSIONS,
       HALF_CLOSE_TIMEOUT_MS + 5_000,
-      "the sidecar's session ends",
-    ).catch(() => {});
+    );
     await regions.setNodeEnabled(node, true);
     context.mark(`${node.id} enabled`, "heal");
     const after = await socketsBackTo(context, sidecar, baseline);
-    const how = new Map<string, number>();
-    for (const line of logged) how.set(line.how, (how.get(line.how) ?? 0) + 1);
+    const how = countBy(logged, (line) => line.how);
     const endAfterFault = logged.map((line) => line.endMs - faultMs);
     const lastMs = endAfterFault.length === 0 ? -1 : Math.max(...endAfterFault);
     const firstMs = endAfterFault.length === 0 ? -1 : Math.min(...endAfterFault);

@@ -8,13 +8,13 @@
  */
 
 import { pause } from "../clients.ts";
-import { formatCounts } from "../figures.ts";
+import { countBy, formatCounts } from "../figures.ts";
 import { freePort, redisAvailable, redisServer } from "../redis.ts";
 import type { Scenario } from "../scenario.ts";
 import { chaosConfig } from "../sidecar.ts";
 import { encodeCommand } from "../../src/protocol/mod.ts";
 import { splitAddress } from "../../src/testing/mod.ts";
-import { endedSessions, sidecarFor, until } from "./_common.ts";
+import { awaitEndedSessions, sidecarFor } from "./_common.ts";
 
 const SESSIONS = 4;
 const RESET_AFTER_MS = 300;
@@ -79,17 +79,9 @@ export const redisResetThrough: Scenario = {
     );
     await api.removeToxic(proxy, "rst");
     context.mark("reset_peer removed", "heal");
-    const seen = new Map<string, number>();
-    for (const end of ends) seen.set(end, (seen.get(end) ?? 0) + 1);
-    let logged: ReturnType<typeof endedSessions> = [];
-    await until(
-      context,
-      () => (logged = endedSessions(context, sidecar)).length >= SESSIONS,
-      5_000,
-      "the sidecar's session ends",
-    ).catch(() => {});
-    const how = new Map<string, number>();
-    for (const line of logged) how.set(line.how, (how.get(line.how) ?? 0) + 1);
+    const seen = countBy(ends, (end) => end);
+    const logged = await awaitEndedSessions(context, sidecar, SESSIONS, 5_000);
+    const how = countBy(logged, (line) => line.how);
     context.figure("clients saw", formatCounts(seen));
     context.figure("sidecar logged", formatCounts(how));
     context.check(

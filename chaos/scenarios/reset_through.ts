@@ -7,17 +7,16 @@
  */
 
 import type { ConnRecord } from "../clients.ts";
-import { formatCounts } from "../figures.ts";
+import { countBy, formatCounts } from "../figures.ts";
 import type { Scenario } from "../scenario.ts";
 import { chaosConfig, tiersFromRegions } from "../sidecar.ts";
 import {
+  awaitEndedSessions,
   clientsFor,
-  endedSessions,
   idleSockets,
   regionsFor,
   sidecarFor,
   socketsBackTo,
-  until,
 } from "./_common.ts";
 
 const SESSIONS = 6;
@@ -55,17 +54,9 @@ export const resetThrough: Scenario = {
     const ended = await Promise.all(sessions);
     await context.faults.api.removeToxic(node.proxy, "rst");
     context.mark("reset_peer removed", "heal");
-    const seen = new Map<string, number>();
-    for (const record of ended) seen.set(record.end, (seen.get(record.end) ?? 0) + 1);
-    let logged: ReturnType<typeof endedSessions> = [];
-    await until(
-      context,
-      () => (logged = endedSessions(context, sidecar)).length >= SESSIONS,
-      5_000,
-      "the sidecar's session ends",
-    ).catch(() => {});
-    const how = new Map<string, number>();
-    for (const line of logged) how.set(line.how, (how.get(line.how) ?? 0) + 1);
+    const seen = countBy(ended, (record) => record.end);
+    const logged = await awaitEndedSessions(context, sidecar, SESSIONS, 5_000);
+    const how = countBy(logged, (line) => line.how);
     const after = await socketsBackTo(context, sidecar, baseline);
     context.figure("clients saw", formatCounts(seen));
     context.figure("sidecar logged", formatCounts(how));
