@@ -93,6 +93,25 @@ export async function dialAborting(
   abort: AbortController,
   timers: Pick<Scheduler, "after">,
 ): Promise<Deno.TcpConn> {
+  const conn = await dialWithin(dialer, address, timeoutMs, abort, timers, classify);
+  conn.setNoDelay(true);
+  return conn;
+}
+
+/**
+ * Dials with `dialer` until `timeoutMs`, when it aborts `abort`: a
+ * timeout is a `DialError` of its own, an abort from outside is rethrown
+ * as it is, and any other failure goes through `classifyError` (a plain
+ * function, not a closure: this runs for every new connection).
+ */
+async function dialWithin<C>(
+  dialer: (options: DialOptions) => Promise<C>,
+  address: { readonly key: string; readonly hostname: string; readonly port: number },
+  timeoutMs: number,
+  abort: AbortController,
+  timers: Pick<Scheduler, "after">,
+  classifyError: (address: string, error: unknown) => Error,
+): Promise<C> {
   const { signal } = abort;
   let timedOut = false;
   const cancel = timers.after(timeoutMs, () => {
@@ -102,9 +121,7 @@ export async function dialAborting(
     abort.abort();
   });
   try {
-    const conn = await dialer({ hostname: address.hostname, port: address.port, signal });
-    conn.setNoDelay(true);
-    return conn;
+    return await dialer({ hostname: address.hostname, port: address.port, signal });
   } catch (error) {
     if (timedOut) {
       throw new DialError("timeout", address.key, `no answer within ${timeoutMs}ms`, {
@@ -112,7 +129,7 @@ export async function dialAborting(
       });
     }
     if (signal.aborted) throw error;
-    throw classify(address.key, error);
+    throw classifyError(address.key, error);
   } finally {
     cancel();
   }
@@ -152,34 +169,20 @@ const NODE_DIAL_ERRORS: Readonly<Record<string, readonly [FailureKind, string]>>
  * @throws {DialError} classified: refused, timeout, unreachable, reset or error
  * @throws {LocalDialError} when the failure is this process's, not the backend's
  */
-export async function dialSession<C = TcpConnection>(
+export function dialSession<C = TcpConnection>(
   dialer: (options: DialOptions) => Promise<C>,
   address: { readonly key: string; readonly hostname: string; readonly port: number },
   timeoutMs: number,
   abort: AbortController,
   timers: Pick<Scheduler, "after">,
 ): Promise<C> {
-  const { signal } = abort;
-  let timedOut = false;
-  const cancel = timers.after(timeoutMs, () => {
-    if (signal.aborted) return;
-    timedOut = true;
-    abort.abort();
-  });
-  try {
-    return await dialer({ hostname: address.hostname, port: address.port, signal });
-  } catch (error) {
-    if (timedOut) {
-      throw new DialError("timeout", address.key, `no answer within ${timeoutMs}ms`, {
-        cause: error,
-      });
-    }
-    if (signal.aborted) throw error;
-    const code = (error as { code?: unknown })?.code;
-    const known = typeof code === "string" ? NODE_DIAL_ERRORS[code] : undefined;
-    if (known !== undefined) throw new DialError(known[0], address.key, known[1], { cause: error });
-    throw classify(address.key, error);
-  } finally {
-    cancel();
-  }
+  return dialWithin(dialer, address, timeoutMs, abort, timers, classifyNode);
+}
+
+/** A node:net connect error by its code, else as `classify` does. */
+function classifyNode(address: string, error: unknown): DialError | LocalDialError {
+  const code = (error as { code?: unknown })?.code;
+  const known = typeof code === "string" ? NODE_DIAL_ERRORS[code] : undefined;
+  if (known !== undefined) return new DialError(known[0], address, known[1], { cause: error });
+  return classify(address, error);
 }
