@@ -86,13 +86,15 @@ export type BenchCommand =
     readonly sidecarMain: string | undefined;
     /** Extra `deno run` flags for the sidecar (e.g. `--v8-flags=…`), to compare variants. */
     readonly sidecarDenoFlags: readonly string[];
+    /** Also run the Deno floor: the smallest correct Deno proxy (`bench/reference/`). */
+    readonly reference: boolean;
   };
 
 /** Help text. */
 export const HELP =
   `deno task bench [--quick] [--only NAME[,NAME]] [--reps N] [--sidecar-log-level LEVEL]
                 [--no-install] [--out FILE] [--html FILE] [--sidecar-main FILE]
-                [--sidecar-deno-flag FLAG] [--idle-connections N]
+                [--sidecar-deno-flag FLAG] [--idle-connections N] [--reference]
 
 Measures the sidecar against direct connections, HAProxy (single-threaded, no splice)
 and the Go Iaido (../shared/tools/iaido-go, when present):
@@ -107,7 +109,10 @@ ${WORKLOAD_NAMES.map((name) => `  ${name}`).join("\n")}
   --html FILE              the report with a chart per workload (default out/bench.html)
   --sidecar-main FILE      run this main.ts as the sidecar (default the project's; for variants)
   --sidecar-deno-flag F    an extra \`deno run\` flag for the sidecar (repeatable; for variants)
-  --idle-connections N     idle connections opened per proxy (default 3000, quick 1000)`;
+  --idle-connections N     idle connections opened per proxy (default 3000, quick 1000)
+  --reference              also run the Deno floor (bench/reference/deno_conn_proxy.ts, the
+                           smallest correct Deno.Conn proxy) as one more column, with the
+                           sidecar's ratio to it: what any Deno proxy reaches on this machine`;
 
 /**
  * Parses the bench's arguments.
@@ -128,6 +133,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
       "sidecar-main": { type: "string" },
       "sidecar-deno-flag": { type: "string", multiple: true },
       "idle-connections": { type: "string" },
+      reference: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -175,5 +181,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
     htmlFile: values.html,
     sidecarMain: values["sidecar-main"],
     sidecarDenoFlags: values["sidecar-deno-flag"] ?? [],
+    reference: values.reference,
   };
 }

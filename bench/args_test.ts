@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FULL_SIZES, parseBenchArgs, QUICK_SIZES, WORKLOAD_NAMES } from "./args.ts";
+import { FULL_SIZES, HELP, parseBenchArgs, QUICK_SIZES, WORKLOAD_NAMES } from "./args.ts";
 
 Deno.test("parseBenchArgs() runs every workload at full size by default", () => {
   const command = parseBenchArgs([]);
@@ -32,4 +32,12 @@ Deno.test("parseBenchArgs() rejects an unknown workload, flag or repetition coun
 Deno.test("parseBenchArgs() --reps overrides the short runs' repetitions", () => {
   const command = parseBenchArgs(["--reps", "7"]);
   assert.equal(command.kind === "run" && command.sizes.shortReps, 7);
+});
+
+Deno.test("parseBenchArgs() --reference adds the Deno floor; without it there is none", () => {
+  const plain = parseBenchArgs([]);
+  assert.equal(plain.kind === "run" && plain.reference, false);
+  const command = parseBenchArgs(["--reference", "--quick"]);
+  assert.equal(command.kind === "run" && command.reference, true);
+  assert.match(HELP, /--reference/);
 });

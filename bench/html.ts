@@ -1,14 +1,15 @@
 /**
  * `out/bench.html`: one self-contained page (inline CSS and SVG, no
  * scripts, nothing fetched) with a bar chart per figure — the sidecar,
- * HAProxy, the Go Iaido and direct, each median with its min–max — and the
+ * HAProxy, the Go Iaido, the Deno floor (with `--reference`) and direct,
+ * each median with its min–max — and the
  * machine's load during each workload. Pure: text in, text out.
  * @module
  */
 
 import type { FloorVerdict } from "./floors.ts";
 import type { MetricSummary, TargetName } from "./metric.ts";
-import { formatNumber, formatRatio } from "./report.ts";
+import { formatNumber, formatRatio, hasFloor } from "./report.ts";
 
 /** How busy the machine was while one workload ran, 0 to 1 of all cores. */
 export interface WorkloadLoad {
@@ -39,6 +40,7 @@ const BARS: readonly { target: TargetName; label: string; colour: string }[] = [
   { target: "sidecar", label: "this sidecar", colour: "#2f6fdf" },
   { target: "haproxy", label: "HAProxy", colour: "#8a8f98" },
   { target: "iaido-go", label: "Go Iaido", colour: "#3aa675" },
+  { target: "floor", label: "Deno floor", colour: "#9b59b6" },
   { target: "direct", label: "direct", colour: "#d9a441" },
 ];
 
@@ -111,6 +113,9 @@ function metricSection(summary: MetricSummary, verdicts: readonly FloorVerdict[]
   const ratios = [
     `÷ HAProxy ${formatRatio(summary.sidecarToHaproxy)}`,
     `÷ Go Iaido ${formatRatio(summary.sidecarToIaidoGo)}`,
+    ...(summary.medians.floor === undefined
+      ? []
+      : [`÷ Deno floor ${formatRatio(summary.sidecarToFloor)}`]),
     `÷ direct ${formatRatio(summary.sidecarToDirect)}`,
   ].join(" · ");
   const goals = verdicts.filter((verdict) => verdict.floor.metricId === summary.id).map(
@@ -148,17 +153,22 @@ function loadSection(report: HtmlReport): string {
 
 /** The whole page. */
 export function renderHtml(report: HtmlReport): string {
+  // The floor's columns only when `--reference` measured it.
+  const floor = hasFloor(report.summaries);
+  const columns = BARS.filter(({ target }) => floor || target !== "floor");
   const rows = report.summaries.map((summary) =>
     `<tr><td>${escapeHtml(summary.title)}</td><td>${escapeHtml(summary.unit)}</td>` +
-    BARS.map(({ target }) => `<td class="n">${formatNumber(summary.medians[target])}</td>`)
+    columns.map(({ target }) => `<td class="n">${formatNumber(summary.medians[target])}</td>`)
       .join("") +
     `<td class="n">${formatRatio(summary.sidecarToHaproxy)}</td>` +
     `<td class="n">${formatRatio(summary.sidecarToIaidoGo)}</td>` +
+    (floor ? `<td class="n">${formatRatio(summary.sidecarToFloor)}</td>` : "") +
     `<td class="n">${formatRatio(summary.sidecarToDirect)}</td></tr>`
   );
   const table = "<table><tr><th>workload</th><th>unit</th>" +
-    BARS.map(({ label }) => `<th>${escapeHtml(label)}</th>`).join("") +
-    "<th>÷ HAProxy</th><th>÷ Go Iaido</th><th>÷ direct</th></tr>" + rows.join("") + "</table>";
+    columns.map(({ label }) => `<th>${escapeHtml(label)}</th>`).join("") +
+    "<th>÷ HAProxy</th><th>÷ Go Iaido</th>" + (floor ? "<th>÷ Deno floor</th>" : "") +
+    "<th>÷ direct</th></tr>" + rows.join("") + "</table>";
   const style = "body{font:14px/1.4 system-ui,sans-serif;margin:2em;max-width:60em;color:#222}" +
     "svg text{font:12px system-ui,sans-serif}table{border-collapse:collapse}" +
     "td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:left}td.n{text-align:right}" +

@@ -55,3 +55,25 @@ Deno.test("renderHtml() is one page with a chart per figure, every target and th
   assert.match(html, /others 5 % \(all 90 %\)/);
   assert.match(html, /FAIL \(target\) pgbench -S, 8 clients ≥ 1.0× HAProxy/);
 });
+
+Deno.test("renderHtml() shows the Deno floor's bar and ratio only when it was measured", () => {
+  const page = (samples: Record<string, number[]>) =>
+    renderHtml({
+      title: "bench",
+      startedAt: "2026-12-03T08:00:00Z",
+      setup: [],
+      summaries: [
+        summarize({ id: "connect", title: "conns", unit: "conn/s", higherIsBetter: true, samples }),
+      ],
+      verdicts: [],
+      loads: [],
+      quiet: { before: 0, after: 0 },
+      notes: [],
+    });
+  const without = page({ sidecar: [4500], haproxy: [9000] });
+  assert.ok(!without.includes("Deno floor"));
+  const withFloor = page({ sidecar: [4500], haproxy: [9000], floor: [7000] });
+  assert.ok(withFloor.includes(">Deno floor</text>"));
+  assert.ok(withFloor.includes("<th>÷ Deno floor</th>"));
+  assert.match(withFloor, /÷ Deno floor 0\.64×/);
+});

@@ -1,16 +1,27 @@
 /**
  * What a workload measures: samples per target, and their summary
- * (medians, spread, the sidecar's ratios to direct, HAProxy and the Go Iaido).
+ * (medians, spread, the sidecar's ratios to direct, HAProxy, the Go Iaido
+ * and the Deno floor).
  * @module
  */
 
 import { median, ratio, spread } from "./stats.ts";
 
-/** The ways traffic goes: straight to the backend, or through one of three proxies. */
-export type TargetName = "direct" | "sidecar" | "haproxy" | "iaido-go";
+/**
+ * The ways traffic goes: straight to the backend, or through one of the
+ * proxies; `floor` is the reference proxy of `--reference`
+ * (`bench/reference/deno_conn_proxy.ts`), what any Deno proxy reaches.
+ */
+export type TargetName = "direct" | "sidecar" | "haproxy" | "iaido-go" | "floor";
 
 /** Targets in table order. */
-export const TARGET_NAMES: readonly TargetName[] = ["direct", "sidecar", "haproxy", "iaido-go"];
+export const TARGET_NAMES: readonly TargetName[] = [
+  "direct",
+  "sidecar",
+  "haproxy",
+  "iaido-go",
+  "floor",
+];
 
 /** The repeated measurements of one figure. */
 export interface Metric {
@@ -40,6 +51,8 @@ export interface MetricSummary {
   readonly sidecarToHaproxy: number | undefined;
   /** sidecar ÷ the Go Iaido. */
   readonly sidecarToIaidoGo: number | undefined;
+  /** sidecar ÷ the Deno floor (the reference proxy), when `--reference` ran it. */
+  readonly sidecarToFloor: number | undefined;
   readonly note?: string;
 }
 
@@ -63,6 +76,7 @@ export function summarize(metric: Metric): MetricSummary {
     sidecarToDirect: ratio(medians.sidecar, medians.direct),
     sidecarToHaproxy: ratio(medians.sidecar, medians.haproxy),
     sidecarToIaidoGo: ratio(medians.sidecar, medians["iaido-go"]),
+    sidecarToFloor: ratio(medians.sidecar, medians.floor),
     ...(metric.note === undefined ? {} : { note: metric.note }),
   };
 }

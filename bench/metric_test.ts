@@ -27,3 +27,17 @@ Deno.test("summarize() leaves HAProxy's ratio out when HAProxy was not measured"
   assert.equal(summary.sidecarToHaproxy, undefined);
   assert.equal(summary.sidecarToDirect, 0.9);
 });
+
+Deno.test("summarize() gives the sidecar's ratio to the Deno floor only when it ran", () => {
+  const metric = {
+    id: "connect",
+    title: "new connections",
+    unit: "conn/s",
+    higherIsBetter: true,
+    samples: { sidecar: [4500], haproxy: [9000], floor: [7000, 6800, 7200] },
+  };
+  const summary = summarize(metric);
+  assert.equal(summary.medians.floor, 7000);
+  assert.equal(summary.sidecarToFloor, 4500 / 7000);
+  assert.equal(summarize({ ...metric, samples: { sidecar: [4500] } }).sidecarToFloor, undefined);
+});

@@ -22,19 +22,32 @@ export function formatRatio(value: number | undefined): string {
   return value === undefined || !Number.isFinite(value) ? "—" : `${value.toFixed(2)}×`;
 }
 
-/** Why a peer's column is empty, shown under the table. */
-export type PeerNotes = Partial<Record<"haproxy" | "iaido-go", string>>;
+/** Why a peer's column is empty (or what it means, for the floor), shown under the table. */
+export type PeerNotes = Partial<Record<"haproxy" | "iaido-go" | "floor", string>>;
+
+/** What the floor column means, under the table and on the page when `--reference` ran. */
+export const FLOOR_NOTE =
+  "the smallest correct Deno.Conn proxy (bench/reference/deno_conn_proxy.ts: no balancing, " +
+  "health, stats or logging): what any Deno proxy reaches on this machine; ÷floor is the " +
+  "sidecar's median ÷ the floor's";
+
+/** Whether any summary has figures of the floor (the reference proxy of `--reference`). */
+export function hasFloor(summaries: readonly MetricSummary[]): boolean {
+  return summaries.some((summary) => summary.medians.floor !== undefined);
+}
 
 /**
  * The results table: one row per metric, medians of every target and the
- * sidecar's ratios to direct, HAProxy and the Go Iaido; then each floor and
- * target with its verdict. `peerNotes` say why a peer's column is empty.
+ * sidecar's ratios to direct, HAProxy and the Go Iaido (and to the Deno
+ * floor, when measured); then each floor and target with its verdict.
+ * `peerNotes` say why a peer's column is empty.
  */
 export function renderTable(
   summaries: readonly MetricSummary[],
   verdicts: readonly FloorVerdict[],
   peerNotes: PeerNotes = {},
 ): string {
+  const floor = hasFloor(summaries);
   const header = [
     "workload",
     "unit",
@@ -42,9 +55,11 @@ export function renderTable(
     "sidecar",
     "haproxy",
     "iaido-go",
+    ...(floor ? ["floor"] : []),
     "÷direct",
     "÷haproxy",
     "÷iaido-go",
+    ...(floor ? ["÷floor"] : []),
   ];
   const rows = summaries.map((summary) => [
     summary.title,
@@ -53,9 +68,11 @@ export function renderTable(
     formatNumber(summary.medians.sidecar),
     formatNumber(summary.medians.haproxy),
     formatNumber(summary.medians["iaido-go"]),
+    ...(floor ? [formatNumber(summary.medians.floor)] : []),
     formatRatio(summary.sidecarToDirect),
     formatRatio(summary.sidecarToHaproxy),
     formatRatio(summary.sidecarToIaidoGo),
+    ...(floor ? [formatRatio(summary.sidecarToFloor)] : []),
   ]);
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] as string).length))

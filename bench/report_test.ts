@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { judgeFloors } from "./floors.ts";
 import { summarize } from "./metric.ts";
-import { formatNumber, formatRatio, renderTable } from "./report.ts";
+import { FLOOR_NOTE, formatNumber, formatRatio, renderTable } from "./report.ts";
 
 Deno.test("formatNumber() keeps digits that matter and marks a missing figure", () => {
   assert.equal(formatNumber(65445.03), "65,445");
@@ -37,4 +37,22 @@ Deno.test("renderTable() puts figures of every target and the ratios on one row,
   assert.ok(lines.includes("* haproxy: not installed"));
   assert.ok(lines.includes("PASS    floor  single stream ≥ 1.3× HAProxy: 1.67×"));
   assert.ok(lines.includes("PASS    target stream ≥ 1.0× the Go Iaido: 2.00×"));
+});
+
+Deno.test("renderTable() adds the floor and ÷floor columns only when the floor was measured", () => {
+  const samples = { direct: [14], sidecar: [4.5], haproxy: [9], "iaido-go": [6] };
+  const metric = { id: "connect", title: "new conns", unit: "k/s", higherIsBetter: true, samples };
+  const without = renderTable([summarize(metric)], []).split("\n");
+  assert.doesNotMatch(without[1] ?? "", /floor/);
+  const withFloor = renderTable(
+    [summarize({ ...metric, samples: { ...samples, floor: [7] } })],
+    [],
+    { floor: FLOOR_NOTE },
+  ).split("\n");
+  assert.match(withFloor[1] ?? "", /iaido-go\s+floor\s+÷direct\s+÷haproxy\s+÷iaido-go\s+÷floor$/);
+  assert.match(
+    withFloor[3] ?? "",
+    /new conns\s+k\/s\s+14\.0\s+4\.50\s+9\.00\s+6\.00\s+7\.00\s.*0\.64×$/,
+  );
+  assert.ok(withFloor.some((line) => line.startsWith("* floor: the smallest correct Deno.Conn")));
 });

@@ -13,6 +13,9 @@ import { cliRunArgs, MAIN_TS } from "../../src/testing/mod.ts";
 /** The CLI entry point of the project. */
 export const SIDECAR_MAIN = MAIN_TS;
 
+/** The Deno floor of `--reference`: a minimal proxy that takes the sidecar's command line. */
+export const REFERENCE_MAIN = new URL("../reference/deno_conn_proxy.ts", import.meta.url).pathname;
+
 /** One frontend per backend, each on `127.0.0.1:0`, in the order given. */
 export function sidecarConfig(backends: readonly ProxiedBackend[]): string {
   return JSON.stringify(
@@ -53,6 +56,8 @@ export interface SidecarRunOptions {
   readonly main?: string | undefined;
   /** Extra `deno run` flags. @default [] */
   readonly denoFlags?: readonly string[];
+  /** The child's name in the bench's messages. @default "sidecar" */
+  readonly name?: string;
 }
 
 /**
@@ -76,7 +81,11 @@ export async function startSidecar(
 ): Promise<RunningProxy> {
   const file = `${dir}/sidecar-${crypto.randomUUID().slice(0, 8)}.json`;
   await Deno.writeTextFile(file, sidecarConfig(backends));
-  const child = children.spawn("sidecar", Deno.execPath(), sidecarArgs(file, options));
+  const child = children.spawn(
+    options.name ?? "sidecar",
+    Deno.execPath(),
+    sidecarArgs(file, options),
+  );
   try {
     await child.waitForOutput(/^listening on \S+$/, backends.length, 30_000);
   } catch (error) {
