@@ -86,7 +86,7 @@ export type BenchCommand =
     readonly sidecarMain: string | undefined;
     /** Extra `deno run` flags for the sidecar (e.g. `--v8-flags=…`), to compare variants. */
     readonly sidecarDenoFlags: readonly string[];
-    /** Also run the Deno floor: the smallest correct Deno proxy (`bench/reference/`). */
+    /** Also run the Deno floors: the smallest correct Deno proxies (`bench/reference/`). */
     readonly reference: boolean;
   };
 
@@ -110,9 +110,10 @@ ${WORKLOAD_NAMES.map((name) => `  ${name}`).join("\n")}
   --sidecar-main FILE      run this main.ts as the sidecar (default the project's; for variants)
   --sidecar-deno-flag F    an extra \`deno run\` flag for the sidecar (repeatable; for variants)
   --idle-connections N     idle connections opened per proxy (default 3000, quick 1000)
-  --reference              also run the Deno floor (bench/reference/deno_conn_proxy.ts, the
-                           smallest correct Deno.Conn proxy) as one more column, with the
-                           sidecar's ratio to it: what any Deno proxy reaches on this machine`;
+  --reference              also run the Deno floors, the smallest correct Deno proxies
+                           (bench/reference/: Deno.Conn, and node:net as the sidecar's data
+                           path), as two more columns with the sidecar's ratio to each:
+                           what any Deno proxy reaches on this machine`;
 
 /**
  * Parses the bench's arguments.

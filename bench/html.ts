@@ -1,7 +1,7 @@
 /**
  * `out/bench.html`: one self-contained page (inline CSS and SVG, no
  * scripts, nothing fetched) with a bar chart per figure — the sidecar,
- * HAProxy, the Go Iaido, the Deno floor (with `--reference`) and direct,
+ * HAProxy, the Go Iaido, the two Deno floors (with `--reference`) and direct,
  * each median with its min–max — and the
  * machine's load during each workload. Pure: text in, text out.
  * @module
@@ -9,7 +9,7 @@
 
 import type { FloorVerdict } from "./floors.ts";
 import type { MetricSummary, TargetName } from "./metric.ts";
-import { formatNumber, formatRatio, hasFloor } from "./report.ts";
+import { formatNumber, formatRatio, hasTarget } from "./report.ts";
 
 /** How busy the machine was while one workload ran, 0 to 1 of all cores. */
 export interface WorkloadLoad {
@@ -41,6 +41,7 @@ const BARS: readonly { target: TargetName; label: string; colour: string }[] = [
   { target: "haproxy", label: "HAProxy", colour: "#8a8f98" },
   { target: "iaido-go", label: "Go Iaido", colour: "#3aa675" },
   { target: "floor", label: "Deno floor", colour: "#9b59b6" },
+  { target: "node-floor", label: "node:net floor", colour: "#c39bd3" },
   { target: "direct", label: "direct", colour: "#d9a441" },
 ];
 
@@ -116,6 +117,9 @@ function metricSection(summary: MetricSummary, verdicts: readonly FloorVerdict[]
     ...(summary.medians.floor === undefined
       ? []
       : [`÷ Deno floor ${formatRatio(summary.sidecarToFloor)}`]),
+    ...(summary.medians["node-floor"] === undefined
+      ? []
+      : [`÷ node:net floor ${formatRatio(summary.sidecarToNodeFloor)}`]),
     `÷ direct ${formatRatio(summary.sidecarToDirect)}`,
   ].join(" · ");
   const goals = verdicts.filter((verdict) => verdict.floor.metricId === summary.id).map(
@@ -153,9 +157,12 @@ function loadSection(report: HtmlReport): string {
 
 /** The whole page. */
 export function renderHtml(report: HtmlReport): string {
-  // The floor's columns only when `--reference` measured it.
-  const floor = hasFloor(report.summaries);
-  const columns = BARS.filter(({ target }) => floor || target !== "floor");
+  // The floors' columns only when `--reference` measured them.
+  const floor = hasTarget(report.summaries, "floor");
+  const nodeFloor = hasTarget(report.summaries, "node-floor");
+  const columns = BARS.filter(({ target }) =>
+    (floor || target !== "floor") && (nodeFloor || target !== "node-floor")
+  );
   const rows = report.summaries.map((summary) =>
     `<tr><td>${escapeHtml(summary.title)}</td><td>${escapeHtml(summary.unit)}</td>` +
     columns.map(({ target }) => `<td class="n">${formatNumber(summary.medians[target])}</td>`)
@@ -163,11 +170,13 @@ export function renderHtml(report: HtmlReport): string {
     `<td class="n">${formatRatio(summary.sidecarToHaproxy)}</td>` +
     `<td class="n">${formatRatio(summary.sidecarToIaidoGo)}</td>` +
     (floor ? `<td class="n">${formatRatio(summary.sidecarToFloor)}</td>` : "") +
+    (nodeFloor ? `<td class="n">${formatRatio(summary.sidecarToNodeFloor)}</td>` : "") +
     `<td class="n">${formatRatio(summary.sidecarToDirect)}</td></tr>`
   );
   const table = "<table><tr><th>workload</th><th>unit</th>" +
     columns.map(({ label }) => `<th>${escapeHtml(label)}</th>`).join("") +
     "<th>÷ HAProxy</th><th>÷ Go Iaido</th>" + (floor ? "<th>÷ Deno floor</th>" : "") +
+    (nodeFloor ? "<th>÷ node:net floor</th>" : "") +
     "<th>÷ direct</th></tr>" + rows.join("") + "</table>";
   const style = "body{font:14px/1.4 system-ui,sans-serif;margin:2em;max-width:60em;color:#222}" +
     "svg text{font:12px system-ui,sans-serif}table{border-collapse:collapse}" +

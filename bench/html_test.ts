@@ -72,8 +72,9 @@ Deno.test("renderHtml() shows the Deno floor's bar and ratio only when it was me
     });
   const without = page({ sidecar: [4500], haproxy: [9000] });
   assert.ok(!without.includes("Deno floor"));
-  const withFloor = page({ sidecar: [4500], haproxy: [9000], floor: [7000] });
+  const withFloor = page({ sidecar: [4500], haproxy: [9000], floor: [7000], "node-floor": [4500] });
   assert.ok(withFloor.includes(">Deno floor</text>"));
   assert.ok(withFloor.includes("<th>÷ Deno floor</th>"));
-  assert.match(withFloor, /÷ Deno floor 0\.64×/);
+  assert.match(withFloor, /÷ Deno floor 0\.64× · ÷ node:net floor 1\.00×/);
+  assert.ok(withFloor.includes(">node:net floor</text>"));
 });

@@ -18,13 +18,13 @@ import { renderHtml, type WorkloadLoad } from "./html.ts";
 import { type Metric, type MetricSummary, summarize, type TargetName } from "./metric.ts";
 import { Children, runTool } from "./process.ts";
 import { busyShare, measureBusyShare, othersBusyShare, readLoad } from "./procfs.ts";
-import { FLOOR_NOTE, type PeerNotes, renderTable } from "./report.ts";
+import { FLOOR_NOTES, type PeerNotes, renderTable } from "./report.ts";
 import type { BackendName, Target } from "./target.ts";
 import { type RunningBackend, startIperf3Server, startRedis } from "./tools/backends.ts";
 import { type ProxiedBackend, type RunningProxy, startHaproxy } from "./tools/haproxy.ts";
 import { startIaidoGo } from "./tools/iaido_go.ts";
 import { startPostgres } from "./tools/postgres.ts";
-import { REFERENCE_MAIN, SIDECAR_MAIN, startSidecar } from "./tools/sidecar.ts";
+import { REFERENCE_MAINS, SIDECAR_MAIN, startSidecar } from "./tools/sidecar.ts";
 import { measureIdleMemory, type ProcessFactory } from "./workloads/idle_memory.ts";
 import { pgbenchSelect } from "./workloads/pgbench.ts";
 import { measureProtocolCost, protocolCostText, writeProtocolCost } from "./protocol_cost.ts";
@@ -173,16 +173,15 @@ async function run(command: RunCommand, children: Children, dir: string): Promis
   }
   if (command.reference) {
     // Started like the sidecar, with its V8 flags but not the variant's extra flags.
-    peerNotes.floor = FLOOR_NOTE;
-    proxies.set(
-      "floor",
-      (wanted) =>
+    for (const name of ["floor", "node-floor"] as const) {
+      peerNotes[name] = FLOOR_NOTES[name];
+      proxies.set(name, (wanted) =>
         startSidecar(children, dir, wanted, {
           logLevel: "warn",
-          main: REFERENCE_MAIN,
-          name: "floor",
-        }),
-    );
+          main: REFERENCE_MAINS[name],
+          name,
+        }));
+    }
   }
 
   const metrics: Metric[] = [];
@@ -435,7 +434,7 @@ async function writeResults(command: RunCommand, results: Results): Promise<void
     sidecarLogLevel: command.sidecarLogLevel,
     sidecarMain: command.sidecarMain ?? SIDECAR_MAIN,
     sidecarDenoFlags: command.sidecarDenoFlags,
-    reference: command.reference ? REFERENCE_MAIN : undefined,
+    reference: command.reference ? REFERENCE_MAINS : undefined,
     machine: machine(),
     tools: results.versions,
     backgroundBusyShare: results.busy,

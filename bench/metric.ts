@@ -9,10 +9,11 @@ import { median, ratio, spread } from "./stats.ts";
 
 /**
  * The ways traffic goes: straight to the backend, or through one of the
- * proxies; `floor` is the reference proxy of `--reference`
- * (`bench/reference/deno_conn_proxy.ts`), what any Deno proxy reaches.
+ * proxies; `floor` and `node-floor` are the reference proxies of
+ * `--reference` (`bench/reference/`: `Deno.Conn` and `node:net`), what any
+ * Deno proxy reaches.
  */
-export type TargetName = "direct" | "sidecar" | "haproxy" | "iaido-go" | "floor";
+export type TargetName = "direct" | "sidecar" | "haproxy" | "iaido-go" | "floor" | "node-floor";
 
 /** Targets in table order. */
 export const TARGET_NAMES: readonly TargetName[] = [
@@ -21,6 +22,7 @@ export const TARGET_NAMES: readonly TargetName[] = [
   "haproxy",
   "iaido-go",
   "floor",
+  "node-floor",
 ];
 
 /** The repeated measurements of one figure. */
@@ -51,8 +53,10 @@ export interface MetricSummary {
   readonly sidecarToHaproxy: number | undefined;
   /** sidecar ÷ the Go Iaido. */
   readonly sidecarToIaidoGo: number | undefined;
-  /** sidecar ÷ the Deno floor (the reference proxy), when `--reference` ran it. */
+  /** sidecar ÷ the Deno floor (the `Deno.Conn` reference proxy), when `--reference` ran it. */
   readonly sidecarToFloor: number | undefined;
+  /** sidecar ÷ the `node:net` floor (the `node:net` reference proxy), when `--reference` ran it. */
+  readonly sidecarToNodeFloor: number | undefined;
   readonly note?: string;
 }
 
@@ -77,6 +81,7 @@ export function summarize(metric: Metric): MetricSummary {
     sidecarToHaproxy: ratio(medians.sidecar, medians.haproxy),
     sidecarToIaidoGo: ratio(medians.sidecar, medians["iaido-go"]),
     sidecarToFloor: ratio(medians.sidecar, medians.floor),
+    sidecarToNodeFloor: ratio(medians.sidecar, medians["node-floor"]),
     ...(metric.note === undefined ? {} : { note: metric.note }),
   };
 }

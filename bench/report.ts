@@ -5,7 +5,7 @@
  */
 
 import type { FloorVerdict } from "./floors.ts";
-import type { MetricSummary } from "./metric.ts";
+import type { MetricSummary, TargetName } from "./metric.ts";
 
 /** A figure with as many digits as its size deserves; `—` when missing. */
 export function formatNumber(value: number | undefined): string {
@@ -23,17 +23,20 @@ export function formatRatio(value: number | undefined): string {
 }
 
 /** Why a peer's column is empty (or what it means, for the floor), shown under the table. */
-export type PeerNotes = Partial<Record<"haproxy" | "iaido-go" | "floor", string>>;
+export type PeerNotes = Partial<Record<"haproxy" | "iaido-go" | "floor" | "node-floor", string>>;
 
-/** What the floor column means, under the table and on the page when `--reference` ran. */
-export const FLOOR_NOTE =
-  "the smallest correct Deno.Conn proxy (bench/reference/deno_conn_proxy.ts: no balancing, " +
-  "health, stats or logging): what any Deno proxy reaches on this machine; ÷floor is the " +
-  "sidecar's median ÷ the floor's";
+/** What the floor columns mean, under the table and on the page when `--reference` ran. */
+export const FLOOR_NOTES = {
+  floor: "the smallest correct Deno.Conn proxy (bench/reference/deno_conn_proxy.ts: no " +
+    "balancing, health, stats or logging): what any Deno proxy reaches on this machine; " +
+    "÷floor is the sidecar's median ÷ the floor's",
+  "node-floor": "the same on node:net sockets piped both ways " +
+    "(bench/reference/node_net_proxy.ts), the floor of the sidecar's own data path",
+} as const;
 
-/** Whether any summary has figures of the floor (the reference proxy of `--reference`). */
-export function hasFloor(summaries: readonly MetricSummary[]): boolean {
-  return summaries.some((summary) => summary.medians.floor !== undefined);
+/** Whether any summary has figures of `target` (the floors run only with `--reference`). */
+export function hasTarget(summaries: readonly MetricSummary[], target: TargetName): boolean {
+  return summaries.some((summary) => summary.medians[target] !== undefined);
 }
 
 /**
@@ -47,7 +50,8 @@ export function renderTable(
   verdicts: readonly FloorVerdict[],
   peerNotes: PeerNotes = {},
 ): string {
-  const floor = hasFloor(summaries);
+  const floor = hasTarget(summaries, "floor");
+  const nodeFloor = hasTarget(summaries, "node-floor");
   const header = [
     "workload",
     "unit",
@@ -56,10 +60,12 @@ export function renderTable(
     "haproxy",
     "iaido-go",
     ...(floor ? ["floor"] : []),
+    ...(nodeFloor ? ["node-floor"] : []),
     "÷direct",
     "÷haproxy",
     "÷iaido-go",
     ...(floor ? ["÷floor"] : []),
+    ...(nodeFloor ? ["÷node-floor"] : []),
   ];
   const rows = summaries.map((summary) => [
     summary.title,
@@ -69,10 +75,12 @@ export function renderTable(
     formatNumber(summary.medians.haproxy),
     formatNumber(summary.medians["iaido-go"]),
     ...(floor ? [formatNumber(summary.medians.floor)] : []),
+    ...(nodeFloor ? [formatNumber(summary.medians["node-floor"])] : []),
     formatRatio(summary.sidecarToDirect),
     formatRatio(summary.sidecarToHaproxy),
     formatRatio(summary.sidecarToIaidoGo),
     ...(floor ? [formatRatio(summary.sidecarToFloor)] : []),
+    ...(nodeFloor ? [formatRatio(summary.sidecarToNodeFloor)] : []),
   ]);
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] as string).length))

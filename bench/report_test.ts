@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { judgeFloors } from "./floors.ts";
 import { summarize } from "./metric.ts";
-import { FLOOR_NOTE, formatNumber, formatRatio, renderTable } from "./report.ts";
+import { FLOOR_NOTES, formatNumber, formatRatio, renderTable } from "./report.ts";
 
 Deno.test("formatNumber() keeps digits that matter and marks a missing figure", () => {
   assert.equal(formatNumber(65445.03), "65,445");
@@ -45,14 +45,17 @@ Deno.test("renderTable() adds the floor and ÷floor columns only when the floor 
   const without = renderTable([summarize(metric)], []).split("\n");
   assert.doesNotMatch(without[1] ?? "", /floor/);
   const withFloor = renderTable(
-    [summarize({ ...metric, samples: { ...samples, floor: [7] } })],
+    [summarize({ ...metric, samples: { ...samples, floor: [7], "node-floor": [4.5] } })],
     [],
-    { floor: FLOOR_NOTE },
+    FLOOR_NOTES,
   ).split("\n");
-  assert.match(withFloor[1] ?? "", /iaido-go\s+floor\s+÷direct\s+÷haproxy\s+÷iaido-go\s+÷floor$/);
+  assert.match(
+    withFloor[1] ?? "",
+    /iaido-go\s+floor\s+node-floor\s+÷direct\s+÷haproxy\s+÷iaido-go\s+÷floor\s+÷node-floor$/,
+  );
   assert.match(
     withFloor[3] ?? "",
-    /new conns\s+k\/s\s+14\.0\s+4\.50\s+9\.00\s+6\.00\s+7\.00\s.*0\.64×$/,
+    /new conns\s+k\/s\s+14\.0\s+4\.50\s+9\.00\s+6\.00\s+7\.00\s+4\.50\s.*0\.64×\s+1\.00×$/,
   );
   assert.ok(withFloor.some((line) => line.startsWith("* floor: the smallest correct Deno.Conn")));
 });

@@ -148,26 +148,34 @@ async function serve(listener: Deno.TcpListener, backend: ReferenceRoute["backen
   for await (const client of listener) void proxy(client, backend);
 }
 
-/** Hostnames as the sidecar prints them: IPv6 in brackets. */
-const formatAddress = ({ hostname, port }: Deno.NetAddr) =>
+/** An address as the sidecar prints it: IPv6 in brackets. */
+export const formatAddress = ({ hostname, port }: { hostname: string; port: number }): string =>
   hostname.includes(":") ? `[${hostname}]:${port}` : `${hostname}:${port}`;
 
-async function main(argv: readonly string[]): Promise<number> {
+/**
+ * The routes of the sidecar command line the bench passes
+ * (`-c CONFIG.json --log-level LEVEL`).
+ *
+ * @throws {TypeError} on another flag, no `-c`, or a bad config
+ */
+export async function readRoutes(argv: readonly string[]): Promise<ReferenceRoute[]> {
   const { values } = parseArgs({
     args: [...argv],
     options: {
       config: { type: "string", short: "c" },
-      // Accepted for the sidecar's command line; this proxy never logs.
+      // Accepted for the sidecar's command line; these proxies never log.
       "log-level": { type: "string" },
     },
     strict: true,
   });
   if (values.config === undefined) throw new TypeError("-c CONFIG.json is required");
-  const routes = parseReferenceConfig(await Deno.readTextFile(values.config), values.config);
+  return parseReferenceConfig(await Deno.readTextFile(values.config), values.config);
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const routes = await readRoutes(argv);
   const listeners = routes.map((route) => Deno.listen({ ...route.listen, transport: "tcp" }));
-  for (const listener of listeners) {
-    console.log(`listening on ${formatAddress(listener.addr as Deno.NetAddr)}`);
-  }
+  for (const listener of listeners) console.log(`listening on ${formatAddress(listener.addr)}`);
   await Promise.all(
     routes.map((route, index) => serve(listeners[index] as Deno.TcpListener, route.backend)),
   );

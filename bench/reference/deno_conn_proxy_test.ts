@@ -12,7 +12,11 @@ import {
   waitFor,
 } from "../../src/testing/mod.ts";
 
-const PROXY = new URL("./deno_conn_proxy.ts", import.meta.url).pathname;
+/** Both floors take the same command line and config; each is tested as a subprocess. */
+const PROXIES = ["deno_conn_proxy", "node_net_proxy"].map((name) => ({
+  name,
+  file: new URL(`./${name}.ts`, import.meta.url).pathname,
+}));
 
 Deno.test("parseReferenceConfig() reads the bench's sidecar config", () => {
   const routes = parseReferenceConfig(
@@ -53,51 +57,53 @@ Deno.test("splitHostPort() takes IPv4, bracketed IPv6 and names, nothing else", 
   assert.throws(() => splitHostPort("a:70000", "x"), TypeError);
 });
 
-Deno.test({
-  name: "the reference proxy relays both ways and passes a half-close, then closes both sockets",
-  async fn() {
-    await using backend = startTestServer("backend", { greeting: "backend" });
+for (const { name, file: proxy } of PROXIES) {
+  Deno.test({
+    name: `${name} relays both ways and passes a half-close, then closes both sockets`,
+    async fn() {
+      await using backend = startTestServer("backend", { greeting: "backend" });
+      const file = await Deno.makeTempFile({ suffix: ".json" });
+      try {
+        await Deno.writeTextFile(file, sidecarConfig([{ name: "r", backendPort: backend.port }]));
+        const { cli, addresses } = await startSidecarCli(["-c", file, "--log-level", "warn"], 1, {
+          permissions: ["--allow-net", `--allow-read=${file}`],
+          script: proxy,
+        });
+        await using _cli = cli;
+        const conn = await Deno.connect(splitAddress(addresses[0] as string));
+        try {
+          assert.equal(await readLine(conn), "backend");
+          // More than the small buffer, so the large one is used too.
+          const sent = crypto.getRandomValues(new Uint8Array(60_000));
+          const reading = readAll(conn, 10_000);
+          let written = 0;
+          while (written < sent.length) written += await conn.write(sent.subarray(written));
+          // The echo server ends its side only once it sees our half-close through the proxy.
+          await conn.closeWrite();
+          assert.deepEqual(await reading, sent);
+        } finally {
+          closeQuietly(conn);
+        }
+        await waitFor(() => backend.open === 0, { message: "the proxy to close the backend leg" });
+        assert.equal(backend.accepted, 1);
+      } finally {
+        await Deno.remove(file);
+      }
+    },
+  });
+
+  Deno.test(`${name} exits non-zero with a clear line on a bad config`, async () => {
     const file = await Deno.makeTempFile({ suffix: ".json" });
     try {
-      await Deno.writeTextFile(file, sidecarConfig([{ name: "r", backendPort: backend.port }]));
-      const { cli, addresses } = await startSidecarCli(["-c", file, "--log-level", "warn"], 1, {
+      await Deno.writeTextFile(file, `{"frontends":[]}`);
+      const { code, stderr } = await runCli(["-c", file], {
         permissions: ["--allow-net", `--allow-read=${file}`],
-        script: PROXY,
+        script: proxy,
       });
-      await using _cli = cli;
-      const conn = await Deno.connect(splitAddress(addresses[0] as string));
-      try {
-        assert.equal(await readLine(conn), "backend");
-        // More than the small buffer, so the large one is used too.
-        const sent = crypto.getRandomValues(new Uint8Array(60_000));
-        const reading = readAll(conn, 10_000);
-        let written = 0;
-        while (written < sent.length) written += await conn.write(sent.subarray(written));
-        // The echo server ends its side only once it sees our half-close through the proxy.
-        await conn.closeWrite();
-        assert.deepEqual(await reading, sent);
-      } finally {
-        closeQuietly(conn);
-      }
-      await waitFor(() => backend.open === 0, { message: "the proxy to close the backend leg" });
-      assert.equal(backend.accepted, 1);
+      assert.equal(code, 1);
+      assert.match(stderr, new RegExp(`${name}: .*\\.json: frontends must be a non-empty list`));
     } finally {
       await Deno.remove(file);
     }
-  },
-});
-
-Deno.test("the reference proxy exits non-zero with a clear line on a bad config", async () => {
-  const file = await Deno.makeTempFile({ suffix: ".json" });
-  try {
-    await Deno.writeTextFile(file, `{"frontends":[]}`);
-    const { code, stderr } = await runCli(["-c", file], {
-      permissions: ["--allow-net", `--allow-read=${file}`],
-      script: PROXY,
-    });
-    assert.equal(code, 1);
-    assert.match(stderr, /deno_conn_proxy: .*\.json: frontends must be a non-empty list/);
-  } finally {
-    await Deno.remove(file);
-  }
-});
+  });
+}

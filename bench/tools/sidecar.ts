@@ -13,8 +13,11 @@ import { cliRunArgs, MAIN_TS } from "../../src/testing/mod.ts";
 /** The CLI entry point of the project. */
 export const SIDECAR_MAIN = MAIN_TS;
 
-/** The Deno floor of `--reference`: a minimal proxy that takes the sidecar's command line. */
-export const REFERENCE_MAIN = new URL("../reference/deno_conn_proxy.ts", import.meta.url).pathname;
+/** The floors of `--reference`: minimal proxies that take the sidecar's command line. */
+export const REFERENCE_MAINS = {
+  floor: new URL("../reference/deno_conn_proxy.ts", import.meta.url).pathname,
+  "node-floor": new URL("../reference/node_net_proxy.ts", import.meta.url).pathname,
+} as const;
 
 /** One frontend per backend, each on `127.0.0.1:0`, in the order given. */
 export function sidecarConfig(backends: readonly ProxiedBackend[]): string {
