@@ -1,7 +1,9 @@
 /**
  * The shape every rate workload shares: run a load against each target in
  * a rotating order, `reps` times, and read the proxy's CPU time around each
- * run to give its cost per unit of work (request, transaction, GiB).
+ * run to give its cost per unit of work (request, transaction, GiB). A run
+ * that fails is tried once more (on the shared machine a load generator
+ * sometimes gets a reset that no proxy sent), and a second failure ends it.
  * @module
  */
 
@@ -46,7 +48,7 @@ export async function measureRates(
   for (let rep = 0; rep < reps; rep++) {
     for (const target of rotate(targets, rep)) {
       const before = target.pid === undefined ? undefined : await readCpuSeconds(target.pid);
-      const sample = await workload.run(target);
+      const sample = await runOrRetry(workload, target, progress);
       const after = target.pid === undefined ? undefined : await readCpuSeconds(target.pid);
       (rates[target.name] ??= []).push(sample.rate);
       let cpuLine = "";
@@ -80,4 +82,19 @@ export async function measureRates(
       ...(workload.cpuNote === undefined ? {} : { note: workload.cpuNote }),
     },
   ];
+}
+
+/** One run through `target`, tried a second time when the first fails (and said so). */
+async function runOrRetry(
+  workload: RateWorkload,
+  target: Target,
+  progress: (line: string) => void,
+): Promise<RateSample> {
+  try {
+    return await workload.run(target);
+  } catch (error) {
+    const why = (error instanceof Error ? error.message : String(error)).split("\n");
+    progress(`${workload.id} ${target.name}: failed (${why.at(-1) ?? why[0]}); once more`);
+    return await workload.run(target);
+  }
 }
