@@ -54,9 +54,10 @@ export interface ListenOptions {
   readonly onConnection: (connection: TcpConnection) => void;
   /**
    * When set, accepted sockets read the node way (a fresh chunk per read,
-   * for the protocol paths) and go here, paused, instead of `onConnection`.
+   * for the protocol paths) and go here, paused, instead of `onConnection`,
+   * with the keepalive idle time they inherited from the listener (ms).
    */
-  readonly onPlainSocket?: (socket: net.Socket) => void;
+  readonly onPlainSocket?: (socket: net.Socket, keepAliveMs: number) => void;
   /** A failure of the listening socket after it started. */
   readonly onError?: (error: Error) => void;
   /** Runs the watchdog; without it there is none. */
@@ -213,8 +214,8 @@ function handOver(
   socket: net.Socket,
   reader: SocketReader | undefined,
 ): void {
-  if (reader === undefined) return void options.onPlainSocket?.(socket);
   const keepAliveMs = socketOptions.inherited ? socketOptions.keepAliveMs : 0;
+  if (reader === undefined) return void options.onPlainSocket?.(socket, keepAliveMs);
   options.onConnection({ socket, reader, keepAliveMs });
 }
 

@@ -35,6 +35,7 @@ export {
 } from "./dial.ts";
 export { resetSocket, SocketConn, type StreamSocket } from "./socket_conn.ts";
 export { type ListenOptions, listenTcp, type TcpListener } from "./listen.ts";
+export { ensureKeepAlive } from "./socket_options.ts";
 export { type Buffers, SMALL_BUFFER_SIZE, SocketReader, type TcpConnection } from "./reader.ts";
 export {
   classifySocketError,

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { keepAliveSeconds } from "./socket_options.ts";
+import { ensureKeepAlive } from "./socket_options.ts";
 import type { TcpConnection } from "./reader.ts";
 
 /** One end of a session. */
@@ -75,8 +75,8 @@ export class Relay {
     const backend = this.#backend;
     const keepAliveMs = this.#options.keepAliveMs ?? 0;
     const closed = Promise.all([this.#watch("client"), this.#watch("backend")]);
-    setKeepAlive(client, keepAliveMs);
-    setKeepAlive(backend, keepAliveMs);
+    ensureKeepAlive(client.socket, keepAliveMs, client.keepAliveMs);
+    ensureKeepAlive(backend.socket, keepAliveMs, backend.keepAliveMs);
     client.reader.pipe(client.socket, backend.socket);
     backend.reader.pipe(backend.socket, client.socket);
     await closed;
@@ -123,13 +123,6 @@ export class Relay {
       socket.once("close", () => resolve());
     });
   }
-}
-
-/** Sets the keepalive idle time, unless the socket has it already (inherited from its listener). */
-function setKeepAlive(connection: TcpConnection, keepAliveMs: number): void {
-  const seconds = keepAliveSeconds(keepAliveMs);
-  if (seconds === keepAliveSeconds(connection.keepAliveMs ?? 0)) return;
-  connection.socket.setKeepAlive(seconds > 0, seconds * 1000);
 }
 
 function resetQuietly(connection: TcpConnection): void {

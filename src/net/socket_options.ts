@@ -37,6 +37,16 @@ export function setListenerOptions(server: net.Server, options: AcceptedSocketOp
   return handle.setNoDelay(true) === 0 && handle.setKeepAlive(seconds > 0, seconds) === 0;
 }
 
+/**
+ * Sets a socket's keepalive idle time, unless it has that one already
+ * (`hasMs`: inherited from its listener). Throws if the socket is closed.
+ */
+export function ensureKeepAlive(socket: net.Socket, keepAliveMs: number, hasMs = 0): void {
+  const seconds = keepAliveSeconds(keepAliveMs);
+  if (seconds === keepAliveSeconds(hasMs)) return;
+  socket.setKeepAlive(seconds > 0, seconds * 1000);
+}
+
 /** TCP_KEEPIDLE is whole seconds (node floors ms to seconds, and 0 is invalid): round up. */
 export function keepAliveSeconds(ms: number): number {
   return ms > 0 ? Math.ceil(ms / 1000) : 0;

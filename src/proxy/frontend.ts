@@ -112,10 +112,10 @@ export class RunningFrontend implements AsyncDisposable {
     const address = { hostname: hostname === "" ? "0.0.0.0" : hostname, port };
     // A client accepted before the frontend exists (none: no event turn between) is closed.
     const tcp: { frontend?: RunningFrontend } = {};
-    const admitProtocol = (socket: net.Socket) => {
+    const admitProtocol = (socket: net.Socket, keepAliveMs: number) => {
       const frontend = tcp.frontend;
       if (frontend === undefined) socket.destroy();
-      else frontend.#admit(socket);
+      else frontend.#admit(socket, keepAliveMs);
     };
     let listener: TcpListener;
     try {
@@ -209,7 +209,7 @@ export class RunningFrontend implements AsyncDisposable {
   }
 
   /** Starts a protocol session for `client`, or closes it at once when descriptors run short. */
-  #admit(client: net.Socket): void {
+  #admit(client: net.Socket, keepAliveMs: number): void {
     const protocol = this.#protocol;
     if (this.#shed() || protocol === undefined) return void client.destroy();
     const id = this.#nextSessionId++;
@@ -218,6 +218,7 @@ export class RunningFrontend implements AsyncDisposable {
       client,
       this.#deps.scheduler.now(),
       protocol.session(id),
+      keepAliveMs,
     );
     this.#sessions.track(session, this.#runSession);
   }

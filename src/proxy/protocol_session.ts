@@ -12,6 +12,7 @@
 
 import type net from "node:net";
 import {
+  ensureKeepAlive,
   type RelayOutcome,
   resetSocket,
   type Side,
@@ -56,11 +57,20 @@ export class ProtocolSession {
   #endReason: EndReason | undefined;
   #outcome: RelayOutcome | undefined;
   #halfCloseTimer: Cancel | undefined;
+  /** The keepalive idle time the client's socket inherited from the listener (ms). */
+  readonly #clientKeepAliveMs: number;
   /** Only while leasing and dialling: dropped once connected. */
   #dial: DialControl | undefined;
 
-  constructor(id: number, client: net.Socket, startedAt: number, protocol: SessionProtocol) {
+  constructor(
+    id: number,
+    client: net.Socket,
+    startedAt: number,
+    protocol: SessionProtocol,
+    clientKeepAliveMs = 0,
+  ) {
     this.id = id;
+    this.#clientKeepAliveMs = clientKeepAliveMs;
     this.startedAt = startedAt;
     this.clientAddress = `${client.remoteAddress}:${client.remotePort}`;
     this.#protocol = protocol;
@@ -192,17 +202,11 @@ export class ProtocolSession {
   #copy(deps: ProtocolSessionDeps, onEnd: () => void): void {
     const client = this.#client;
     const server = this.#server as SocketConn;
-    const keepAliveMs = deps.keepAliveMs;
-    if (keepAliveMs > 0) {
-      // TCP_KEEPIDLE is whole seconds (node floors ms to seconds, and 0 is invalid): round up.
-      const idleMs = Math.ceil(keepAliveMs / 1000) * 1000;
-      for (const socket of [this.#clientSocket, this.#serverSocket]) {
-        try {
-          socket?.setKeepAlive(true, idleMs);
-        } catch {
-          // Already closed: its conn says so.
-        }
-      }
+    try {
+      ensureKeepAlive(this.#clientSocket, deps.keepAliveMs, this.#clientKeepAliveMs);
+      if (this.#serverSocket !== undefined) ensureKeepAlive(this.#serverSocket, deps.keepAliveMs);
+    } catch {
+      // Already closed: its conn says so.
     }
     const abortive = (side: Side) => (how: RelayOutcome["how"], error: Error) => {
       this.#outcome ??= { first: side, how, error: error.message };
@@ -227,7 +231,7 @@ export class ProtocolSession {
       if (end !== "eof") return;
       this.#outcome ??= { first: side, how: "eof" };
       if (open === 1 && deps.halfCloseTimeoutMs > 0 && this.#halfCloseTimer === undefined) {
-        this.#halfCloseTimer = deps.scheduler.after(
+        this.#halfCloseTimer = (deps.halfCloseDeadlines ?? deps.scheduler).after(
           deps.halfCloseTimeoutMs,
           () => this.#closeNow("half-close timeout"),
         );

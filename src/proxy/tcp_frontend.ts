@@ -51,7 +51,7 @@ export function listenForTcp(
   address: { readonly hostname: string; readonly port: number },
   deps: TcpFrontendDeps,
   onClient: (client: TcpConnection) => void,
-  onPlainSocket?: (socket: net.Socket) => void,
+  onPlainSocket?: (socket: net.Socket, keepAliveMs: number) => void,
 ): Promise<TcpListener> {
   const { scheduler, log, fds } = deps;
   return listenTcp({
