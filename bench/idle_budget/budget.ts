@@ -38,11 +38,11 @@ export function budgetRows(figures: readonly LayerFigure[]): BudgetRow[] {
 /** The rows as a plain-text table. */
 export function renderBudget(rows: readonly BudgetRow[]): string {
   const lines = rows.map((row) =>
-    `${row.layer.padEnd(10)} ${row.kib.toFixed(2).padStart(6)} KiB/conn  ${
+    `${row.layer.padEnd(11)} ${row.kib.toFixed(2).padStart(6)} KiB/conn  ${
       row.over === undefined
         ? "(base)"
         : `${row.adds >= 0 ? "+" : ""}${row.adds.toFixed(2)} over ${row.over}`
     }`
   );
-  return ["layer      VmRSS growth per idle connection", ...lines].join("\n");
+  return ["layer       VmRSS growth per idle connection", ...lines].join("\n");
 }

@@ -8,7 +8,9 @@
  * - `dial`: that and a `Deno.TcpConn` to the backend (two sockets);
  * - `reads`: both, each with a pending `read` into its own 512-byte buffer;
  * - `forward`: `reads` plus the copy loops, so a PING gets through;
- * - `node-net`: the same as `forward` with `node:net` sockets piped both ways.
+ * - `node-net`: the same as `forward` with `node:net` sockets piped both ways;
+ * - `node-accept` … `node-relay`: the sidecar's own node:net path, layer by
+ *   layer (node_layers.ts).
  *
  * It prints `held N` whenever it holds N more clients (every 100).
  * Run: `deno run --allow-net layers.ts LAYER BACKEND_PORT`.
@@ -16,16 +18,31 @@
  */
 
 import * as net from "node:net";
+import { NODE_LAYERS, type NodeLayer, nodeLayer } from "./node_layers.ts";
 
 /** What one child keeps per client. */
-export type Layer = "accept" | "dial" | "reads" | "forward" | "node-net";
+export type Layer = DenoLayer | "node-net" | NodeLayer;
 
-/** Every layer, smallest first. */
-export const LAYERS: readonly Layer[] = ["accept", "dial", "reads", "forward", "node-net"];
+/** The `Deno.Conn` layers. */
+type DenoLayer = "accept" | "dial" | "reads" | "forward";
+
+/** Every layer: the `Deno.Conn` ones and piped node:net for reference, then the sidecar's path. */
+export const LAYERS: readonly Layer[] = [
+  "accept",
+  "dial",
+  "reads",
+  "forward",
+  "node-net",
+  ...NODE_LAYERS,
+];
 
 const held: unknown[] = [];
 const report = () => {
   if (held.length % 100 === 0) console.log(`held ${held.length}`);
+};
+const hold = (item: unknown) => {
+  held.push(item);
+  report();
 };
 
 async function copy(from: Deno.TcpConn, to: Deno.TcpConn): Promise<void> {
@@ -42,7 +59,7 @@ async function copy(from: Deno.TcpConn, to: Deno.TcpConn): Promise<void> {
   }
 }
 
-async function denoLayer(layer: Exclude<Layer, "node-net">, backendPort: number): Promise<void> {
+async function denoLayer(layer: DenoLayer, backendPort: number): Promise<void> {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   console.log(`port ${(listener.addr as Deno.NetAddr).port}`);
   for await (const client of listener) {
@@ -70,7 +87,7 @@ async function denoLayer(layer: Exclude<Layer, "node-net">, backendPort: number)
   }
 }
 
-function nodeLayer(backendPort: number): void {
+function pipedLayer(backendPort: number): void {
   const server = net.createServer((client) => {
     const backend = net.connect({ host: "127.0.0.1", port: backendPort }, () => {
       held.push([client, backend]);
@@ -96,6 +113,8 @@ if (import.meta.main) {
     console.error(`usage: layers.ts ${LAYERS.join("|")} BACKEND_PORT`);
     Deno.exit(2);
   }
-  if (layer === "node-net") nodeLayer(Number(port));
-  else await denoLayer(layer as Exclude<Layer, "node-net">, Number(port));
+  if (layer === "node-net") pipedLayer(Number(port));
+  else if ((NODE_LAYERS as readonly string[]).includes(layer as string)) {
+    console.log(`port ${await nodeLayer(layer as NodeLayer, Number(port), hold)}`);
+  } else await denoLayer(layer as DenoLayer, Number(port));
 }

@@ -3,7 +3,9 @@
  * per layer and repetition holds N idle clients, and the growth of its
  * VmRSS per client is that layer's cost. Layers: an accepted socket, plus
  * a dialled one, plus a pending 512-byte read on each, plus the copy
- * loops, the same with `node:net`, and the real sidecar. The differences
+ * loops, the same with `node:net` piped; then the sidecar's own node:net
+ * path (an accepted socket, plus a dialled one, plus reading through
+ * `onread`, plus the `Relay`) and the real sidecar. The differences
  * are the budget bench/README.md writes down.
  *
  * Run: `deno task bench:idle [--connections N]
@@ -25,6 +27,8 @@ const LAYERS_MAIN = new URL("./layers.ts", import.meta.url).pathname;
 const PING = new TextEncoder().encode("PING\r\n");
 const PONG = new TextEncoder().encode("+PONG\r\n");
 const WARM_UP = 50;
+/** The layers a PING gets through. */
+const FORWARDS: readonly Layer[] = ["forward", "node-net", "node-onread", "node-relay"];
 const AT_ONCE = 50;
 
 /** Which layer each builds on. */
@@ -34,7 +38,12 @@ const OVER: Record<Layer | "sidecar", string | undefined> = {
   reads: "dial",
   forward: "reads",
   "node-net": "dial",
-  sidecar: "forward",
+  "node-socket": undefined,
+  "node-accept": "node-socket",
+  "node-dial": "node-accept",
+  "node-onread": "node-dial",
+  "node-relay": "node-onread",
+  sidecar: "node-relay",
 };
 
 /** A backend that answers each read with +PONG and holds its connections. */
@@ -137,7 +146,7 @@ async function startHolder(
   return {
     pid: child.pid,
     port: Number(match?.[1]),
-    forwards: layer === "forward" || layer === "node-net",
+    forwards: FORWARDS.includes(layer),
     waitHeld: async (total) => {
       await child.waitForOutput(/^held \d+$/, Math.floor(total / 100), 60_000);
     },
