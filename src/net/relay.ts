@@ -52,6 +52,9 @@ export class Relay {
   readonly #options: RelayOptions;
   #outcome: RelayOutcome | undefined;
   #halfClosed = false;
+  /** Sockets closed so far; at 2 the relay is done. */
+  #closedCount = 0;
+  #done: ((outcome: RelayOutcome | undefined) => void) | undefined;
 
   constructor(client: TcpConnection, backend: TcpConnection, options: RelayOptions = {}) {
     this.#client = client;
@@ -69,20 +72,29 @@ export class Relay {
     return this.#backend.reader.bytes;
   }
 
-  /** Starts copying; resolves once both sockets are closed, with who ended first and how. */
-  async run(): Promise<RelayOutcome | undefined> {
+  /**
+   * Starts copying; resolves once both sockets are closed, with who ended
+   * first and how. No async frame, `Promise.all` or promise per socket is
+   * held while the connection idles: one count and one resolver (see the
+   * idle budget in bench/README.md).
+   */
+  run(): Promise<RelayOutcome | undefined> {
     const client = this.#client;
     const backend = this.#backend;
     const keepAliveMs = this.#options.keepAliveMs ?? 0;
-    const closed = Promise.all([this.#watch("client"), this.#watch("backend")]);
-    ensureKeepAlive(client.socket, keepAliveMs, client.keepAliveMs);
-    ensureKeepAlive(backend.socket, keepAliveMs, backend.keepAliveMs);
-    client.reader.pipe(client.socket, backend.socket);
-    backend.reader.pipe(backend.socket, client.socket);
-    await closed;
-    client.reader.release();
-    backend.reader.release();
-    return this.#outcome;
+    const { promise, resolve } = Promise.withResolvers<RelayOutcome | undefined>();
+    this.#done = resolve;
+    try {
+      this.#watch("client");
+      this.#watch("backend");
+      ensureKeepAlive(client.socket, keepAliveMs, client.keepAliveMs);
+      ensureKeepAlive(backend.socket, keepAliveMs, backend.keepAliveMs);
+      client.reader.pipe(client.socket, backend.socket);
+      backend.reader.pipe(backend.socket, client.socket);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return promise;
   }
 
   /** Ends both sides with a FIN after what is already written (idle, drain, shutdown). */
@@ -97,32 +109,41 @@ export class Relay {
     resetQuietly(this.#backend);
   }
 
-  #watch(side: Side): Promise<void> {
+  #watch(side: Side): void {
     const own = side === "client" ? this.#client : this.#backend;
     const other = side === "client" ? this.#backend : this.#client;
     const { socket } = own;
-    return new Promise((resolve) => {
-      socket.once("end", () => {
-        // FIN from this side: pass it on once what we owe the other side is written.
-        this.#outcome ??= { first: side, how: "eof" };
-        const to = other.socket;
-        if (!this.#halfClosed && !to.readableEnded) {
-          this.#halfClosed = true;
-          this.#options.onHalfClose?.(side);
-        }
-        if (to.destroyed) return;
-        // Both FINs are in and all is written: closing sends the FIN, so no shutdown first.
-        if (to.readableEnded && to.writableLength === 0) to.destroy();
-        else to.end();
-      });
-      socket.on("error", (error: Error) => {
-        const how = classifySocketError(error);
-        this.#outcome ??= { first: side, how, error: error.message };
-        resetQuietly(other);
-      });
-      socket.once("close", () => resolve());
+    // `on`, not `once`: node emits each of these once per socket, and `once`
+    // would hold a wrapper and its state per listener for the session's life.
+    socket.on("end", () => {
+      // FIN from this side: pass it on once what we owe the other side is written.
+      this.#outcome ??= { first: side, how: "eof" };
+      const to = other.socket;
+      if (!this.#halfClosed && !to.readableEnded) {
+        this.#halfClosed = true;
+        this.#options.onHalfClose?.(side);
+      }
+      if (to.destroyed) return;
+      // Both FINs are in and all is written: closing sends the FIN, so no shutdown first.
+      if (to.readableEnded && to.writableLength === 0) to.destroy();
+      else to.end();
     });
+    socket.on("error", (error: Error) => {
+      const how = classifySocketError(error);
+      this.#outcome ??= { first: side, how, error: error.message };
+      resetQuietly(other);
+    });
+    socket.on("close", this.#socketClosed);
   }
+
+  /** Each socket's `close` listener (one function for both). */
+  readonly #socketClosed = (): void => {
+    if (++this.#closedCount < 2) return;
+    this.#client.reader.release();
+    this.#backend.reader.release();
+    this.#done?.(this.#outcome);
+    this.#done = undefined;
+  };
 }
 
 function resetQuietly(connection: TcpConnection): void {
