@@ -93,8 +93,9 @@ async function runOrRetry(
   try {
     return await workload.run(target);
   } catch (error) {
-    const why = (error instanceof Error ? error.message : String(error)).split("\n");
-    progress(`${workload.id} ${target.name}: failed (${why.at(-1) ?? why[0]}); once more`);
+    const lines = (error instanceof Error ? error.message : String(error)).split("\n")
+      .filter((line) => line.trim() !== "");
+    progress(`${workload.id} ${target.name}: failed (${lines.at(-1) ?? "no message"}); once more`);
     return await workload.run(target);
   }
 }

@@ -17,7 +17,7 @@ function flaky(failures: number, rate: number): RateWorkload & { runs: number } 
     run() {
       this.runs++;
       if (this.runs <= failures) {
-        return Promise.reject(new Error("redis-benchmark: exit code 1\nError: reset by peer"));
+        return Promise.reject(new Error("redis-benchmark: exit code 1\nError: reset by peer\n"));
       }
       return Promise.resolve({ rate, work: 1 });
     },
