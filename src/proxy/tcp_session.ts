@@ -55,6 +55,8 @@ export class TcpSession {
   #endReason: EndReason | undefined;
   /** Only while leasing and dialling: dropped once connected. */
   #dial: DialControl | undefined;
+  /** `#end` ran: the session released what it held and called `onEnd`. */
+  #ended = false;
 
   constructor(id: number, client: TcpConnection, startedAt: number) {
     this.id = id;
@@ -116,32 +118,44 @@ export class TcpSession {
     }
   }
 
-  /** Runs the session to its end, releases everything it held, then calls `onEnd` once. */
+  /**
+   * Runs the session to its end, releases everything it held, then calls
+   * `onEnd` once. Each phase ends by callback, so an idle session holds one
+   * promise reaction, not suspended async frames (see the idle budget in
+   * bench/README.md).
+   */
   start(deps: TcpSessionDeps, onEnd: () => void): void {
     if (deps.log.enabled?.("info") ?? true) this.#clientAddress = this.clientAddress;
-    void this.#run(deps).finally(onEnd);
+    this.#connect(deps).then(
+      (connected) => {
+        this.#dial = undefined;
+        if (connected !== "connected") this.#endReason ??= connected;
+        if (this.#endReason !== undefined) return this.#end(deps, onEnd);
+        this.#copy(deps, onEnd);
+      },
+      (error) => this.#fail(deps, onEnd, error),
+    ).catch((error) => this.#fail(deps, onEnd, error));
   }
 
-  async #run(deps: TcpSessionDeps): Promise<void> {
+  /** A failure: closed from outside (shutdown, drain) while dialling is not one. */
+  #fail(deps: TcpSessionDeps, onEnd: () => void, error: unknown): void {
+    if (this.#endReason === undefined) {
+      this.#endReason = "error";
+      deps.log.warn("session failed", { session: this.id, error: (error as Error).message });
+    }
+    this.#end(deps, onEnd);
+  }
+
+  /** Closes what is left, gives the lease back, logs the end, then `onEnd`. */
+  #end(deps: TcpSessionDeps, onEnd: () => void): void {
+    if (this.#ended) return;
+    this.#ended = true;
     try {
-      const connected = await this.#connect(deps);
-      this.#dial = undefined;
-      if (connected !== "connected") {
-        this.#endReason ??= connected;
-        return;
-      }
-      if (this.#endReason !== undefined) return;
-      await this.#copy(deps);
-    } catch (error) {
-      // Closed from outside (shutdown, drain) while dialling: not a failure.
-      if (this.#endReason === undefined) {
-        this.#endReason = "error";
-        deps.log.warn("session failed", { session: this.id, error: (error as Error).message });
-      }
-    } finally {
       this.close(this.#endReason ?? "error");
       this.#lease?.release(this.bytesUp, this.bytesDown);
       this.#logEnd(deps);
+    } finally {
+      onEnd();
     }
   }
 
@@ -164,7 +178,7 @@ export class TcpSession {
     });
   }
 
-  async #copy(deps: TcpSessionDeps): Promise<void> {
+  #copy(deps: TcpSessionDeps, onEnd: () => void): void {
     let halfCloseTimer: Cancel | undefined;
     const relay = new Relay(this.client, this.#backend as TcpConnection, {
       keepAliveMs: deps.keepAliveMs,
@@ -177,13 +191,17 @@ export class TcpSession {
       },
     });
     this.#relay = relay;
-    try {
-      // Not `??= await …`: that reads the reason before the await, losing a close meanwhile.
-      const outcome = await relay.run();
-      this.#endReason ??= endReasonOf(outcome);
-    } finally {
-      halfCloseTimer?.();
-    }
+    relay.run().then(
+      (outcome) => {
+        halfCloseTimer?.();
+        this.#endReason ??= endReasonOf(outcome);
+        this.#end(deps, onEnd);
+      },
+      (error) => {
+        halfCloseTimer?.();
+        this.#fail(deps, onEnd, error);
+      },
+    );
   }
 
   #logEnd(deps: TcpSessionDeps): void {
