@@ -80,7 +80,7 @@ export class RunningFrontend implements AsyncDisposable {
   #protocol: ProtocolFactory | undefined;
   #sessionDepsNow: ProtocolSessionDeps;
   #tcpSessionDepsNow: TcpSessionDeps;
-  readonly #dialDeadlines: DeadlineSweep;
+  readonly #deadlines: DeadlineSweep;
   #nextSessionId = 1;
   /** Clients shed since shedding began; undefined while not shedding. */
   #shedding: number | undefined;
@@ -91,8 +91,8 @@ export class RunningFrontend implements AsyncDisposable {
     this.#sessions = new SessionRegistry({ ...deps, stats: this.#stats });
     this.#sessions.configure(config.name, config.idleDurationMs);
     this.#upkeep = new BackendUpkeep(config, deps, this.#sessions, this.#stats);
-    this.#dialDeadlines = new DeadlineSweep(deps.scheduler);
-    this.#tcpSessionDepsNow = tcpSessionDeps(config, deps, this.#upkeep, this.#dialDeadlines);
+    this.#deadlines = new DeadlineSweep(deps.scheduler);
+    this.#tcpSessionDepsNow = tcpSessionDeps(config, deps, this.#upkeep, this.#deadlines);
     this.#sessionDepsNow = this.#sessionDeps();
     this.#stopHealthClose = closeSessionsOnHealthFailure(() => this.#config, this.#sessions, deps);
     this.address = formatHostPort(listener.hostname, listener.port);
@@ -150,7 +150,7 @@ export class RunningFrontend implements AsyncDisposable {
    */
   async update(config: Frontend): Promise<void> {
     this.#config = config;
-    this.#tcpSessionDepsNow = tcpSessionDeps(config, this.#deps, this.#upkeep, this.#dialDeadlines);
+    this.#tcpSessionDepsNow = tcpSessionDeps(config, this.#deps, this.#upkeep, this.#deadlines);
     this.#listener.setKeepAlive(config.keepAliveMs);
     this.#sessionDepsNow = this.#sessionDeps();
     this.#sessions.configure(config.name, config.idleDurationMs);
@@ -204,7 +204,7 @@ export class RunningFrontend implements AsyncDisposable {
     await this.stopAccepting();
     this.closeSessions("shutdown");
     await this.sessionsDone();
-    this.#dialDeadlines[Symbol.dispose]();
+    this.#deadlines[Symbol.dispose]();
     this.#upkeep[Symbol.dispose]();
   }
 

@@ -182,7 +182,7 @@ export class ProtocolSession {
         spec,
         spec.dialTimeoutMs,
         abort,
-        deps.dialDeadlines,
+        deps.deadlines,
       );
       this.#serverSocket = socket;
       const raw = new SocketConn(socket);
@@ -231,7 +231,7 @@ export class ProtocolSession {
       if (end !== "eof") return;
       this.#outcome ??= { first: side, how: "eof" };
       if (open === 1 && deps.halfCloseTimeoutMs > 0 && this.#halfCloseTimer === undefined) {
-        this.#halfCloseTimer = (deps.halfCloseDeadlines ?? deps.scheduler).after(
+        this.#halfCloseTimer = deps.deadlines.after(
           deps.halfCloseTimeoutMs,
           () => this.#closeNow("half-close timeout"),
         );

@@ -64,7 +64,7 @@ async function runSession(
     leases,
     dialer: socketDialer(),
     scheduler,
-    dialDeadlines: scheduler,
+    deadlines: scheduler,
     log: silentLogger,
     queueTimeoutMs: 1_000,
     keepAliveMs: 15_000,

@@ -24,14 +24,12 @@ export interface TcpSessionDeps {
   readonly leases: LeaseSource;
   readonly dialer: TcpDialer;
   readonly scheduler: Scheduler;
-  /** Where dial deadlines are set: one shared check, not a timer per dial. */
-  readonly dialDeadlines: Pick<Scheduler, "after">;
   /**
-   * Where half-close deadlines are set: a shared check too. Nearly every
-   * session half-closes for an instant (one FIN, then the other), so a
-   * timer each would be set and cleared on every connection. @default `scheduler`
+   * Where dial and half-close deadlines are set: one shared check, not a
+   * timer per dial, nor per half-close (nearly every session half-closes
+   * for an instant: one FIN, then the other).
    */
-  readonly halfCloseDeadlines?: Pick<Scheduler, "after">;
+  readonly deadlines: Pick<Scheduler, "after">;
   readonly log: Logger;
   readonly queueTimeoutMs: number;
   /** TCP keepalive idle time on both sockets; 0 is off. */
@@ -173,7 +171,7 @@ export class TcpSession {
         spec,
         spec.dialTimeoutMs,
         abort,
-        deps.dialDeadlines,
+        deps.deadlines,
       );
     });
   }
@@ -184,7 +182,7 @@ export class TcpSession {
       keepAliveMs: deps.keepAliveMs,
       onHalfClose: () => {
         if (deps.halfCloseTimeoutMs <= 0) return;
-        halfCloseTimer = (deps.halfCloseDeadlines ?? deps.scheduler).after(
+        halfCloseTimer = deps.deadlines.after(
           deps.halfCloseTimeoutMs,
           () => this.close("half-close timeout"),
         );
