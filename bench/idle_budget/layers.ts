@@ -9,7 +9,7 @@
  * - `reads`: both, each with a pending `read` into its own 512-byte buffer;
  * - `forward`: `reads` plus the copy loops, so a PING gets through;
  * - `node-net`: the same as `forward` with `node:net` sockets piped both ways;
- * - `node-accept` … `node-relay`: the sidecar's own node:net path, layer by
+ * - `node-socket`, `tcp-accept` … `tcp-relay`: the sidecar's own tcp path, layer by
  *   layer (node_layers.ts).
  *
  * It prints `held N` whenever it holds N more clients (every 100).

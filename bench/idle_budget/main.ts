@@ -28,7 +28,7 @@ const PING = new TextEncoder().encode("PING\r\n");
 const PONG = new TextEncoder().encode("+PONG\r\n");
 const WARM_UP = 50;
 /** The layers a PING gets through. */
-const FORWARDS: readonly Layer[] = ["forward", "node-net", "node-onread", "node-relay"];
+const FORWARDS: readonly Layer[] = ["forward", "node-net", "tcp-relay"];
 const AT_ONCE = 50;
 
 /** Which layer each builds on. */
@@ -39,11 +39,10 @@ const OVER: Record<Layer | "sidecar", string | undefined> = {
   forward: "reads",
   "node-net": "dial",
   "node-socket": undefined,
-  "node-accept": "node-socket",
-  "node-dial": "node-accept",
-  "node-onread": "node-dial",
-  "node-relay": "node-onread",
-  sidecar: "node-relay",
+  "tcp-accept": "node-socket",
+  "tcp-dial": "tcp-accept",
+  "tcp-relay": "tcp-dial",
+  sidecar: "tcp-relay",
 };
 
 /** A backend that answers each read with +PONG and holds its connections. */

@@ -1,18 +1,15 @@
 /**
  * The idle-session budget's layers on the sidecar's own tcp data path
- * (node:net), built from the project's `src/net` pieces so each holds what
- * the sidecar holds, one thing more per layer:
+ * (bare stream handles), built from the project's `src/net` pieces so each
+ * holds what the sidecar holds, one thing more per layer:
  *
- * - `node-socket`: a plain node:net socket accepted paused (no `onread`),
- *   for reference: what node:net costs before any of ours;
- * - `node-accept`: a socket accepted by `listenTcp` (with its
- *   `SocketReader` and 512-byte buffer, which Deno asks for and keeps even
- *   while the socket is paused), held paused;
- * - `node-dial`: plus a `tcpDialer` socket to the backend (the same), paused;
- * - `node-onread`: plus both reading through `onread`, each forwarding to
- *   the other (`SocketReader.pipe`), so a PING gets through;
- * - `node-relay`: the project's `Relay` on both instead (its listeners,
- *   closures and `Promise.all`), as a tcp session runs it.
+ * - `node-socket`: a plain node:net socket accepted paused, for reference:
+ *   what one node:net socket costs (the protocol paths use them);
+ * - `tcp-accept`: a connection accepted by `listenTcp` (a bare handle), not
+ *   yet read;
+ * - `tcp-dial`: plus a `tcpDialer` connection to the backend;
+ * - `tcp-relay`: the project's `Relay` on both (each direction reading
+ *   into its own 512-byte buffer), as a tcp session runs it.
  * @module
  */
 
@@ -25,16 +22,15 @@ import {
   tcpDialer,
 } from "../../src/net/mod.ts";
 
-/** A node:net layer. */
-export type NodeLayer = "node-socket" | "node-accept" | "node-dial" | "node-onread" | "node-relay";
+/** A data-path layer. */
+export type NodeLayer = "node-socket" | "tcp-accept" | "tcp-dial" | "tcp-relay";
 
-/** The node:net layers, smallest first. */
+/** The data-path layers, smallest first. */
 export const NODE_LAYERS: readonly NodeLayer[] = [
   "node-socket",
-  "node-accept",
-  "node-dial",
-  "node-onread",
-  "node-relay",
+  "tcp-accept",
+  "tcp-dial",
+  "tcp-relay",
 ];
 
 /** Large buffers on demand (an idle session's PING never borrows one). */
@@ -57,31 +53,25 @@ export async function nodeLayer(
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     return (server.address() as net.AddressInfo).port;
   }
-  const dial = tcpDialer(BUFFERS);
+  const dial = tcpDialer();
   const joined = async (client: TcpConnection) => {
     const backend = await dial({
       hostname: "127.0.0.1",
       port: backendPort,
       signal: new AbortController().signal,
     });
-    if (layer === "node-dial") return hold([client, backend]);
-    if (layer === "node-onread") {
-      client.reader.pipe(client.socket, backend.socket);
-      backend.reader.pipe(backend.socket, client.socket);
-      return hold([client, backend]);
-    }
-    const relay = new Relay(client, backend);
+    if (layer === "tcp-dial") return hold([client, backend]);
+    const relay = new Relay(client, backend, { buffers: BUFFERS });
     hold([relay, relay.run()]);
   };
   const listener = await listenTcp({
     hostname: "127.0.0.1",
     port: 0,
-    buffers: BUFFERS,
     onConnection: (client) => {
-      if (layer === "node-accept") return hold(client);
+      if (layer === "tcp-accept") return hold(client);
       joined(client).catch((error) => {
         console.error(`dial failed: ${error}`);
-        client.socket.destroy();
+        client.close();
       });
     },
   });

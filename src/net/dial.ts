@@ -1,13 +1,20 @@
 /**
- * Dialling a backend on node:net for the data path: the socket can later be
- * reset and given a keepalive idle time. The tcp path's sockets read into
- * our own buffers (`tcpDialer`); the protocol paths' read the node way
- * (`socketDialer`).
+ * Dialling a backend for the data path. The tcp path's connections are
+ * stream handles (`tcpDialer`: see `stream_handles.ts`), which can later be
+ * reset and given a keepalive idle time; the protocol paths' are node:net
+ * sockets that read the node way (`socketDialer`).
  * @module
  */
 
+import { lookup } from "node:dns/promises";
 import net from "node:net";
-import { type Buffers, onreadOptions, SocketReader, type TcpConnection } from "./reader.ts";
+import {
+  type HandleError,
+  handleError,
+  newConnectRequest,
+  newTcpHandle,
+} from "./stream_handles.ts";
+import { TcpConnection } from "./tcp_connection.ts";
 
 /** Where and how to dial. */
 export interface DialOptions {
@@ -29,17 +36,67 @@ export interface DialFailure extends Error {
 }
 
 /**
- * A dialer whose connections read into `buffers`. The socket is connected,
- * TCP_NODELAY, half-open allowed, and paused until its relay starts.
+ * A dialer of the tcp path's connections: connected, TCP_NODELAY, not yet
+ * read (reading starts with the relay). A name is looked up first and its
+ * addresses tried in turn.
  */
-export function tcpDialer(buffers: Buffers): TcpDialer {
-  return async (options) => {
-    const reader = new SocketReader(buffers);
-    // Paused in the connect event itself (reading starts with the relay: nothing is
-    // read before both sides are joined); later, node would already be reading.
-    const socket = await connect(options, { onread: onreadOptions(reader) }, true);
-    return { socket, reader };
+export function tcpDialer(): TcpDialer {
+  return async ({ hostname, port, signal }) => {
+    if (net.isIP(hostname) !== 0) return await connectHandle(hostname, port, signal);
+    const addresses = await lookup(hostname, { all: true });
+    let failure: unknown = new Error(`${hostname} has no address`);
+    for (const { address } of addresses) {
+      if (signal.aborted) break;
+      try {
+        return await connectHandle(address, port, signal);
+      } catch (error) {
+        failure = error;
+      }
+    }
+    if (signal.aborted) throw aborted();
+    throw failure;
   };
+}
+
+/** Connects a new handle to the IP `address`; a failure is a `HandleError` (`ECONNREFUSED` …). */
+function connectHandle(address: string, port: number, signal: AbortSignal): Promise<TcpConnection> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(aborted());
+    const handle = newTcpHandle();
+    const request = newConnectRequest();
+    const fail = (error: HandleError | DOMException) => {
+      signal.removeEventListener("abort", onAbort);
+      handle.close();
+      reject(error);
+    };
+    let settled = false;
+    const onAbort = () => {
+      if (settled) return;
+      settled = true;
+      fail(aborted());
+    };
+    const where = net.isIPv6(address) ? `[${address}]:${port}` : `${address}:${port}`;
+    request.oncomplete = (status: number) => {
+      if (settled) return; // Aborted: the handle is already closing.
+      settled = true;
+      if (status < 0) return fail(handleError(status, "connect", where));
+      signal.removeEventListener("abort", onAbort);
+      handle.setNoDelay(true);
+      resolve(new TcpConnection(handle));
+    };
+    const status = net.isIPv6(address)
+      ? handle.connect6(request, address, port)
+      : handle.connect(request, address, port);
+    if (status < 0) {
+      settled = true;
+      return fail(handleError(status, "connect", where));
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function aborted(): DOMException {
+  return new DOMException("The dial was aborted", "AbortError");
 }
 
 /**
@@ -47,23 +104,20 @@ export function tcpDialer(buffers: Buffers): TcpDialer {
  * read): connected, TCP_NODELAY, half-open allowed, not yet read.
  */
 export function socketDialer(): SocketDialer {
-  return (options) => connect(options, {}, false);
+  return (options) => connect(options);
 }
 
 function connect(
   { hostname, port, signal }: DialOptions,
-  extra: Record<string, unknown>,
-  pause: boolean,
 ): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new DOMException("The dial was aborted", "AbortError"));
+    if (signal.aborted) return reject(aborted());
     const socket = net.connect({
       host: hostname,
       port,
       allowHalfOpen: true,
       noDelay: true,
-      ...extra,
-    } as net.NetConnectOpts);
+    });
     const settle = () => {
       signal.removeEventListener("abort", onAbort);
       socket.off("connect", onConnect);
@@ -72,7 +126,7 @@ function connect(
     const onAbort = () => {
       settle();
       socket.destroy();
-      reject(new DOMException("The dial was aborted", "AbortError"));
+      reject(aborted());
     };
     const onError = (error: Error) => {
       settle();
@@ -80,7 +134,6 @@ function connect(
     };
     const onConnect = () => {
       settle();
-      if (pause) socket.pause();
       resolve(socket);
     };
     signal.addEventListener("abort", onAbort, { once: true });

@@ -1,7 +1,9 @@
 /**
  * The frontend's listener on node:net, so that every accepted socket can
- * later be reset (`resetAndDestroy`) and given a keepalive idle time —
- * neither is possible on a `Deno.Conn` — and reads through our own buffers.
+ * later be reset and given a keepalive idle time — neither is possible on a
+ * `Deno.Conn`. A tcp frontend's clients stay bare stream handles
+ * (`TcpConnection`, read by the relay into our own buffers); a protocol
+ * frontend's become node:net sockets.
  *
  * Deno 2.9's node:net server stops accepting for good, without an error,
  * once an accept fails for lack of file descriptors (measured: 45 clients
@@ -18,8 +20,9 @@
 
 import net from "node:net";
 import type { Cancel, Scheduler } from "../scheduler.ts";
-import { type Buffers, onreadOptions, SocketReader, type TcpConnection } from "./reader.ts";
 import { type AcceptedSocketOptions, setListenerOptions } from "./socket_options.ts";
+import type { TcpHandle } from "./stream_handles.ts";
+import { TcpConnection } from "./tcp_connection.ts";
 
 /** A listening socket. */
 export interface TcpListener {
@@ -47,7 +50,6 @@ export interface TcpListener {
 export interface ListenOptions {
   readonly hostname: string;
   readonly port: number;
-  readonly buffers: Buffers;
   /** TCP keepalive idle time of accepted sockets (ms, whole seconds; 0 = off). @default 0 */
   readonly keepAliveMs?: number;
   /** Each accepted connection, paused until its relay starts. */
@@ -73,8 +75,11 @@ export interface ListenOptions {
 /** How long a probe must wait in the backlog, unaccepted, before the listener counts as stuck. */
 const STUCK_AFTER_MS = 500;
 
-/** node's hook that turns an accepted handle into a socket; ours adds `onread`. */
-type SocketFactory = (handle: unknown) => net.Socket;
+/** node's hook that turns an accepted handle into a socket; ours keeps the bare handle. */
+type SocketFactory = (handle: TcpHandle) => TcpConnection;
+
+/** An accepted client: a bare handle (tcp frontends) or a node:net socket (protocol ones). */
+type Accepted = TcpConnection | net.Socket;
 
 /**
  * Listens on `hostname:port` (port 0: any free port).
@@ -89,18 +94,20 @@ export async function listenTcp(options: ListenOptions): Promise<TcpListener> {
     keepAliveMs: options.keepAliveMs ?? 0,
     inherited: false,
   };
-  const accepted = (socket: net.Socket, reader: SocketReader | undefined) => {
+  const accepted = (client: Accepted) => {
     acceptedSinceCheck = true;
     const current = probe;
-    if (current === undefined) return handOver(options, socketOptions, socket, reader);
+    if (current === undefined) return handOver(options, socketOptions, client);
     // The probe's own port is known only once its connect completes on its side.
     void current.settled.then(() => {
-      if (socket.remotePort === current.socket.localPort) socket.destroy();
-      else handOver(options, socketOptions, socket, reader);
+      const port = client instanceof TcpConnection ? client.peer()?.port : client.remotePort;
+      if (port !== current.socket.localPort) return handOver(options, socketOptions, client);
+      if (client instanceof TcpConnection) client.close();
+      else client.destroy();
     });
   };
-  const buffers = options.onPlainSocket === undefined ? options.buffers : "node";
-  let server = await bind(options.hostname, options.port, buffers, socketOptions, accepted);
+  const plain = options.onPlainSocket !== undefined;
+  let server = await bind(options.hostname, options.port, plain, socketOptions, accepted);
   server.on("error", (error) => options.onError?.(error));
   const bound = server.address() as net.AddressInfo;
   const probeHost = bound.address === "0.0.0.0"
@@ -146,7 +153,7 @@ export async function listenTcp(options: ListenOptions): Promise<TcpListener> {
     relistening = true;
     if (server.listening) server.close();
     try {
-      server = await bind(bound.address, bound.port, buffers, socketOptions, accepted);
+      server = await bind(bound.address, bound.port, plain, socketOptions, accepted);
       server.on("error", (error) => options.onError?.(error));
       if (closed) server.close();
       suspectSince = undefined;
@@ -204,71 +211,54 @@ function startProbe(host: string, port: number): Probe {
   return probe;
 }
 
-/** Where an accepted socket carries its reader from `_createSocket` to the `connection` event. */
-const READER = Symbol("reader");
-type SocketWithReader = net.Socket & { [READER]?: SocketReader | undefined };
-
 function handOver(
   options: ListenOptions,
   socketOptions: AcceptedSocketOptions,
-  socket: net.Socket,
-  reader: SocketReader | undefined,
+  client: Accepted,
 ): void {
   const keepAliveMs = socketOptions.inherited ? socketOptions.keepAliveMs : 0;
-  if (reader === undefined) return void options.onPlainSocket?.(socket, keepAliveMs);
-  options.onConnection({ socket, reader, keepAliveMs });
+  if (!(client instanceof TcpConnection)) return void options.onPlainSocket?.(client, keepAliveMs);
+  client.keepAliveMs = keepAliveMs;
+  options.onConnection(client);
 }
 
 /**
- * A node:net server listening on `hostname:port` whose sockets read
- * through `SocketReader`s, or the node way with `"node"`.
+ * A node:net server listening on `hostname:port` whose clients stay bare
+ * handles, or become node:net sockets with `plain`.
  */
 async function bind(
   hostname: string,
   port: number,
-  buffers: Buffers | "node",
+  plain: boolean,
   options: AcceptedSocketOptions,
-  onConnection: (socket: net.Socket, reader: SocketReader | undefined) => void,
+  onConnection: (client: Accepted) => void,
 ): Promise<net.Server> {
   const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
-  if (buffers === "node") {
+  if (plain) {
     server.on("connection", (socket: net.Socket) => {
       if (!options.inherited) socket.setNoDelay(true);
-      onConnection(socket, undefined);
+      onConnection(socket);
     });
     await listening(server, hostname, port);
     options.inherited = setListenerOptions(server, options);
     return server;
   }
-  const internal = server as unknown as { _createSocket?: SocketFactory };
+  const internal = server as unknown as { _createSocket?: SocketFactory; _connections: number };
   if (typeof internal._createSocket !== "function") {
     throw new Error(
-      "node:net Server has no _createSocket hook in this Deno: accepted sockets cannot read into our buffers",
+      "node:net Server has no _createSocket hook in this Deno: accepted sockets cannot stay bare handles",
     );
   }
-  // node builds accepted sockets in `Server._createSocket` without an
-  // `onread` option; Deno 2.9 keeps node's code, so we build them there.
-  internal._createSocket = (handle: unknown) => {
-    const reader = new SocketReader(buffers);
-    const socket = new net.Socket({
-      handle,
-      allowHalfOpen: true,
-      pauseOnCreate: true,
-      readable: true,
-      writable: true,
-      onread: onreadOptions(reader),
-    } as net.SocketConstructorOpts);
-    if (!options.inherited) socket.setNoDelay(true);
-    // node counts connections through these (close, getConnections).
-    Object.assign(socket, { server, _server: server });
-    // On the socket itself, not in a WeakMap: an ephemeron per connection costs every GC.
-    (socket as SocketWithReader)[READER] = reader;
-    return socket;
+  // node builds each accepted socket in `Server._createSocket`, then emits
+  // it; Deno 2.9 keeps node's code, so the handle is wrapped here instead.
+  internal._createSocket = (handle: TcpHandle) => {
+    if (!options.inherited) handle.setNoDelay(true);
+    return new TcpConnection(handle);
   };
-  server.on("connection", (socket: SocketWithReader) => {
-    const reader = socket[READER] as SocketReader;
-    socket[READER] = undefined;
-    onConnection(socket, reader);
+  server.on("connection", (client: TcpConnection) => {
+    // node counts the sockets it made, to tell when a closed server is drained; this one is ours.
+    internal._connections--;
+    onConnection(client);
   });
   await listening(server, hostname, port);
   options.inherited = setListenerOptions(server, options);

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import net from "node:net";
-import { BufferPool } from "../proxy/mod.ts";
 import { waitFor } from "../testing/mod.ts";
 import { listenTcp } from "./listen.ts";
-import type { TcpConnection } from "./reader.ts";
+import type { TcpConnection } from "./tcp_connection.ts";
 
 /** The keepalive timer `ss` shows for the socket with local port `port` and peer port `peer`. */
 async function keepAliveTimer(port: number, peer: number): Promise<string | undefined> {
@@ -22,7 +21,6 @@ Deno.test("accepted sockets inherit the listener's keepalive, and a new keepaliv
   const listener = await listenTcp({
     hostname: "127.0.0.1",
     port: 0,
-    buffers: new BufferPool({ bufferSize: 4096 }),
     keepAliveMs: 7_000,
     onConnection: (connection) => accepted.push(connection),
   });
@@ -57,7 +55,7 @@ Deno.test("accepted sockets inherit the listener's keepalive, and a new keepaliv
     assert.equal(none, "none");
   } finally {
     for (const client of clients) client.destroy();
-    for (const { socket } of accepted) socket.destroy();
+    for (const connection of accepted) connection.close();
     await listener.close();
   }
 });

@@ -3,12 +3,13 @@
  * that survive running out of descriptors, retry backoff, and telling
  * local failures from the peer's.
  *
- * And the session data path on node:net: listening, dialling, and
- * relaying bytes between a client and a backend with half-close, reset and
- * keepalive passed through (`Relay` for tcp frontends; `SocketConn` for the
- * protocol-aware ones, which read framing as it flows). node:net rather than
- * `Deno.Conn` there because a `Deno.Conn` always sends a FIN when closed (it
- * shuts the write side down first) and has no keepalive idle time.
+ * And the session data path: listening, dialling, and relaying bytes
+ * between a client and a backend with half-close, reset and keepalive
+ * passed through — `Relay` on bare stream handles for tcp frontends,
+ * `SocketConn` on node:net sockets for the protocol-aware ones, which read
+ * framing as it flows. Not `Deno.Conn`, because a `Deno.Conn` always sends
+ * a FIN when closed (it shuts the write side down first) and has no
+ * keepalive idle time.
  * @module
  */
 
@@ -36,7 +37,8 @@ export {
 export { resetSocket, SocketConn, type StreamSocket } from "./socket_conn.ts";
 export { type ListenOptions, listenTcp, type TcpListener } from "./listen.ts";
 export { ensureKeepAlive } from "./socket_options.ts";
-export { type Buffers, SMALL_BUFFER_SIZE, SocketReader, type TcpConnection } from "./reader.ts";
+export { type Buffers, SMALL_BUFFER_SIZE } from "./pump.ts";
+export { TcpConnection } from "./tcp_connection.ts";
 export {
   classifySocketError,
   Relay,

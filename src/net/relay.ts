@@ -7,8 +7,9 @@
  * @module
  */
 
-import { ensureKeepAlive } from "./socket_options.ts";
-import type { TcpConnection } from "./reader.ts";
+import { type Buffers, Pump, type PumpEvents } from "./pump.ts";
+import type { HandleError } from "./stream_handles.ts";
+import type { TcpConnection } from "./tcp_connection.ts";
 
 /** One end of a session. */
 export type Side = "client" | "backend";
@@ -26,6 +27,8 @@ export interface RelayOutcome {
 
 /** Options for `Relay`. */
 export interface RelayOptions {
+  /** Where each direction borrows a large buffer while it moves bulk data. */
+  readonly buffers: Buffers;
   /** TCP keepalive idle time on both sockets, ms (whole seconds; 0 = off). @default 0 */
   readonly keepAliveMs?: number;
   /** Called once when the first direction ends with EOF while the other goes on. */
@@ -46,30 +49,39 @@ export function classifySocketError(error: unknown): Exclude<SideEnd, "eof"> {
 }
 
 /** Copies between a client and a backend connection until both are closed. */
-export class Relay {
+export class Relay implements PumpEvents {
   readonly #client: TcpConnection;
   readonly #backend: TcpConnection;
   readonly #options: RelayOptions;
+  readonly #up: Pump;
+  readonly #down: Pump;
   #outcome: RelayOutcome | undefined;
   #halfClosed = false;
   /** Sockets closed so far; at 2 the relay is done. */
   #closedCount = 0;
   #done: ((outcome: RelayOutcome | undefined) => void) | undefined;
 
-  constructor(client: TcpConnection, backend: TcpConnection, options: RelayOptions = {}) {
+  constructor(client: TcpConnection, backend: TcpConnection, options: RelayOptions) {
     this.#client = client;
     this.#backend = backend;
     this.#options = options;
+    this.#up = new Pump(client, backend, options.buffers, this);
+    this.#down = new Pump(backend, client, options.buffers, this);
   }
 
   /** Client → backend bytes. */
   get bytesUp(): number {
-    return this.#client.reader.bytes;
+    return this.#client.bytesRead;
   }
 
   /** Backend → client bytes. */
   get bytesDown(): number {
-    return this.#backend.reader.bytes;
+    return this.#backend.bytesRead;
+  }
+
+  /** Whether a write to `side` is queued (the other side's reading waits for it). */
+  writeQueued(side: Side): boolean {
+    return (side === "backend" ? this.#up : this.#down).writing;
   }
 
   /**
@@ -85,12 +97,12 @@ export class Relay {
     const { promise, resolve } = Promise.withResolvers<RelayOutcome | undefined>();
     this.#done = resolve;
     try {
-      this.#watch("client");
-      this.#watch("backend");
-      ensureKeepAlive(client.socket, keepAliveMs, client.keepAliveMs);
-      ensureKeepAlive(backend.socket, keepAliveMs, backend.keepAliveMs);
-      client.reader.pipe(client.socket, backend.socket);
-      backend.reader.pipe(backend.socket, client.socket);
+      client.whenClosed(this.#socketClosed);
+      backend.whenClosed(this.#socketClosed);
+      client.ensureKeepAlive(keepAliveMs);
+      backend.ensureKeepAlive(keepAliveMs);
+      this.#up.start();
+      this.#down.start();
     } catch (error) {
       return Promise.reject(error);
     }
@@ -99,60 +111,53 @@ export class Relay {
 
   /** Ends both sides with a FIN after what is already written (idle, drain, shutdown). */
   close(): void {
-    this.#client.socket.destroy();
-    this.#backend.socket.destroy();
+    this.#client.close();
+    this.#backend.close();
   }
 
   /** Ends both sides at once with a reset. */
   reset(): void {
-    resetQuietly(this.#client);
-    resetQuietly(this.#backend);
+    this.#client.reset();
+    this.#backend.reset();
   }
 
-  #watch(side: Side): void {
-    const own = side === "client" ? this.#client : this.#backend;
-    const other = side === "client" ? this.#backend : this.#client;
-    const { socket } = own;
-    // `on`, not `once`: node emits each of these once per socket, and `once`
-    // would hold a wrapper and its state per listener for the session's life.
-    socket.on("end", () => {
-      // FIN from this side: pass it on once what we owe the other side is written.
-      this.#outcome ??= { first: side, how: "eof" };
-      const to = other.socket;
-      if (!this.#halfClosed && !to.readableEnded) {
-        this.#halfClosed = true;
-        this.#options.onHalfClose?.(side);
-      }
-      if (to.destroyed) return;
-      // Both FINs are in and all is written: closing sends the FIN, so no shutdown first.
-      if (to.readableEnded && to.writableLength === 0) to.destroy();
-      else to.end();
-    });
-    socket.on("error", (error: Error) => {
-      const how = classifySocketError(error);
-      this.#outcome ??= { first: side, how, error: error.message };
-      resetQuietly(other);
-    });
-    socket.on("close", this.#socketClosed);
+  /** A FIN from `pump.from`: pass it on once what we owe the other side is written. */
+  ended(pump: Pump): void {
+    const side = this.#sideOf(pump.from);
+    this.#outcome ??= { first: side, how: "eof" };
+    const other = pump === this.#up ? this.#down : this.#up;
+    if (!this.#halfClosed && !other.ended) {
+      this.#halfClosed = true;
+      this.#options.onHalfClose?.(side);
+    }
+    // Both FINs are in and all is written: closing sends the FIN, so no shutdown first.
+    if (other.shut && !pump.writing) return this.close();
+    pump.passEnd();
   }
 
-  /** Each socket's `close` listener (one function for both). */
+  /** A FIN passed on: once both directions are done, both sockets close. */
+  shut(): void {
+    if (this.#up.ended && this.#up.shut && this.#down.ended && this.#down.shut) this.close();
+  }
+
+  /** A read or write failed: that socket is done, and the other is reset. */
+  failed(connection: TcpConnection, error: HandleError): void {
+    const how = classifySocketError(error);
+    this.#outcome ??= { first: this.#sideOf(connection), how, error: error.message };
+    connection.close();
+    (connection === this.#client ? this.#backend : this.#client).reset();
+  }
+
+  #sideOf(connection: TcpConnection): Side {
+    return connection === this.#client ? "client" : "backend";
+  }
+
+  /** Each socket's close callback (one function for both). */
   readonly #socketClosed = (): void => {
     if (++this.#closedCount < 2) return;
-    this.#client.reader.release();
-    this.#backend.reader.release();
+    this.#up.release();
+    this.#down.release();
     this.#done?.(this.#outcome);
     this.#done = undefined;
   };
-}
-
-function resetQuietly(connection: TcpConnection): void {
-  const { socket } = connection;
-  if (socket.destroyed) return;
-  // A socket still connecting or already gone cannot be reset; destroy it instead.
-  try {
-    socket.resetAndDestroy();
-  } catch {
-    socket.destroy();
-  }
 }

@@ -4,7 +4,7 @@ import { BufferPool } from "../proxy/mod.ts";
 import { startSocketServer, waitFor } from "../testing/mod.ts";
 import { tcpDialer } from "./dial.ts";
 import { listenTcp } from "./listen.ts";
-import type { TcpConnection } from "./reader.ts";
+import type { TcpConnection } from "./tcp_connection.ts";
 import { Relay, type RelayOutcome, type Side } from "./relay.ts";
 
 const echo = (socket: net.Socket) => socket.pipe(socket);
@@ -18,14 +18,13 @@ async function startRelayProxy(
   options: { onHalfClose?: (side: Side) => void } = {},
 ) {
   const buffers = new BufferPool({ bufferSize: 64 * 1024 });
-  const dial = tcpDialer(buffers);
+  const dial = tcpDialer();
   const outcomes: Promise<RelayOutcome | undefined>[] = [];
   const relays: Relay[] = [];
   const connections: { client: TcpConnection; backend: TcpConnection }[] = [];
   const listener = await listenTcp({
     hostname: "127.0.0.1",
     port: 0,
-    buffers,
     keepAliveMs: 15_000,
     onConnection: (client: TcpConnection) => {
       outcomes.push((async () => {
@@ -35,7 +34,11 @@ async function startRelayProxy(
           signal: new AbortController().signal,
         });
         connections.push({ client, backend });
-        const relay = new Relay(client, backend, { keepAliveMs: 15_000, ...options });
+        const relay = new Relay(client, backend, {
+          buffers,
+          keepAliveMs: 15_000,
+          ...(options.onHalfClose === undefined ? {} : { onHalfClose: options.onHalfClose }),
+        });
         relays.push(relay);
         return await relay.run();
       })());
@@ -125,13 +128,13 @@ Deno.test("Relay forwards byte-exact while writes to both peers stay queued (12 
     }
     await conn.closeWrite();
   })();
-  const sockets = await waitFor(() => proxy.connections[0], { message: "the session's sockets" });
-  await waitFor(() => sockets.backend.socket.writableLength > 0 || undefined, {
+  const relay = await waitFor(() => proxy.relays[0], { message: "the session's relay" });
+  await waitFor(() => relay.writeQueued("backend") || undefined, {
     message: "a queued write to the backend",
   });
   const echoing = await waitFor(() => backendSocket, { message: "the backend's socket" });
   echoing.pipe(echoing);
-  await waitFor(() => sockets.client.socket.writableLength > 0 || undefined, {
+  await waitFor(() => relay.writeQueued("client") || undefined, {
     message: "a queued write to the client",
   });
   const received = new Uint8Array(data.length);

@@ -13,7 +13,6 @@ import assert from "node:assert/strict";
 import { startSidecar } from "../../mod.ts";
 import { connectIdentified, startTestServer, waitFor } from "../testing/mod.ts";
 import { type TcpDialer, tcpDialer } from "../net/mod.ts";
-import { BufferPool } from "./buffer_pool.ts";
 import { denoDialer, type Dialer } from "./dial.ts";
 import type { Status } from "../diag/mod.ts";
 
@@ -37,7 +36,7 @@ Deno.test("a blackholed backend is timed out, disabled for disableFor.timeout, a
   };
   const dialer: Dialer = (options) =>
     blackholes(options.port) ? hang(options.signal) : denoDialer(options);
-  const dial = tcpDialer(new BufferPool());
+  const dial = tcpDialer();
   const sessionDialer: TcpDialer = (options) =>
     blackholes(options.port) ? hang(options.signal) : dial(options);
   await using sidecar = await startSidecar({

@@ -121,7 +121,7 @@ export class RunningFrontend implements AsyncDisposable {
     try {
       listener = await listenForTcp(config, address, deps, (client) => {
         const frontend = tcp.frontend;
-        if (frontend === undefined) client.socket.destroy();
+        if (frontend === undefined) client.close();
         else frontend.#admitTcp(client);
       }, config.protocol === "tcp" ? undefined : admitProtocol);
     } catch (error) {
@@ -225,7 +225,7 @@ export class RunningFrontend implements AsyncDisposable {
 
   /** Starts a tcp session for `client`, or closes it at once when descriptors run short. */
   #admitTcp(client: TcpConnection): void {
-    if (this.#shed()) return void client.socket.destroy();
+    if (this.#shed()) return void client.close();
     const session = new TcpSession(this.#nextSessionId++, client, this.#deps.scheduler.now());
     this.#sessions.track(session, this.#runTcpSession);
   }

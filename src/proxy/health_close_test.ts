@@ -46,7 +46,7 @@ async function frontendWith(closeSessionsOnFailure: boolean) {
     log: silentLogger,
     resolver: { resolve: (host) => Promise.resolve([host]), resolveSrv: () => Promise.resolve([]) },
     dialer,
-    sessionDialer: tcpDialer(buffers),
+    sessionDialer: tcpDialer(),
     buffers,
     decisions: new DecisionLog(),
     rng: () => draws[next++ % draws.length] as number,

@@ -11,7 +11,6 @@ import type { Status } from "../diag/mod.ts";
 import { systemScheduler } from "../scheduler.ts";
 import { connectIdentified, readAll, splitAddress, startTestServer } from "../testing/mod.ts";
 import { type TcpDialer, tcpDialer } from "../net/mod.ts";
-import { BufferPool } from "./buffer_pool.ts";
 import { dialBackend, type Dialer, DialError, LocalDialError } from "./dial.ts";
 
 const emfile = () =>
@@ -42,7 +41,7 @@ Deno.test("EMFILE on every dial closes the clients but disables no backend", asy
     return failing ? Promise.reject(emfile()) : Deno.connect(options);
   };
   // A tcp frontend's sessions dial on node:net: the same failure there.
-  const dial = tcpDialer(new BufferPool());
+  const dial = tcpDialer();
   const sessionDialer: TcpDialer = (options) => {
     dials++;
     return failing ? Promise.reject(emfile()) : dial(options);

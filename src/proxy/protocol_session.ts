@@ -30,7 +30,7 @@ import type { SessionProtocol } from "./session_protocol.ts";
 import { endReasonOf, logSessionEnd, type TcpSessionDeps } from "./tcp_session.ts";
 
 /** What a protocol session needs from its frontend: a tcp session's, with another dialer. */
-export type ProtocolSessionDeps = Omit<TcpSessionDeps, "dialer"> & {
+export type ProtocolSessionDeps = Omit<TcpSessionDeps, "dialer" | "buffers"> & {
   readonly dialer: SocketDialer;
 };
 

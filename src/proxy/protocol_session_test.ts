@@ -12,7 +12,6 @@ import { silentLogger } from "../log/mod.ts";
 import { listenTcp, socketDialer } from "../net/mod.ts";
 import type { BackendSpec } from "../pool/mod.ts";
 import { FakeScheduler, startSocketServer, waitFor } from "../testing/mod.ts";
-import { BufferPool } from "./buffer_pool.ts";
 import { ProtocolSession } from "./protocol_session.ts";
 import { RedisProtocol } from "./redis_session.ts";
 import type { LeaseSource } from "./session_lease.ts";
@@ -28,7 +27,6 @@ async function runSession(
   const listener = await listenTcp({
     hostname: "127.0.0.1",
     port: 0,
-    buffers: new BufferPool({ bufferSize: 4096 }),
     onConnection: () => assert.fail("not a tcp frontend"),
     onPlainSocket: (socket) => accepted.resolve(socket),
   });

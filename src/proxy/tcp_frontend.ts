@@ -56,7 +56,6 @@ export function listenForTcp(
   const { scheduler, log, fds } = deps;
   return listenTcp({
     ...address,
-    buffers: deps.buffers,
     keepAliveMs: config.keepAliveMs,
     onConnection: onClient,
     ...(onPlainSocket === undefined ? {} : { onPlainSocket }),
@@ -91,6 +90,7 @@ export function tcpSessionDeps(
     frontendName: config.name,
     leases,
     dialer: sessionDialer,
+    buffers: deps.buffers,
     scheduler,
     deadlines,
     log,

@@ -10,7 +10,13 @@
  */
 
 import type { Logger } from "../log/mod.ts";
-import { Relay, type RelayOutcome, type TcpConnection, type TcpDialer } from "../net/mod.ts";
+import {
+  type Buffers,
+  Relay,
+  type RelayOutcome,
+  type TcpConnection,
+  type TcpDialer,
+} from "../net/mod.ts";
 import type { BackendSpec } from "../pool/mod.ts";
 import type { Cancel, Scheduler } from "../scheduler.ts";
 import { dialSession, type LocalDialError } from "./dial.ts";
@@ -23,6 +29,8 @@ export interface TcpSessionDeps {
   readonly frontendName: string;
   readonly leases: LeaseSource;
   readonly dialer: TcpDialer;
+  /** Where a relay borrows large buffers while it moves bulk data. */
+  readonly buffers: Buffers;
   readonly scheduler: Scheduler;
   /**
    * Where dial and half-close deadlines are set: one shared check, not a
@@ -67,8 +75,9 @@ export class TcpSession {
    * is on, since asking costs a getpeername call.
    */
   get clientAddress(): string {
-    return this.#clientAddress ??
-      `${this.client.socket.remoteAddress}:${this.client.socket.remotePort}`;
+    if (this.#clientAddress !== undefined) return this.#clientAddress;
+    const peer = this.client.peer();
+    return peer === undefined ? "unknown" : `${peer.address}:${peer.port}`;
   }
 
   /** The backend serving it, once leased. */
@@ -92,12 +101,12 @@ export class TcpSession {
 
   /** Client → backend bytes. */
   get bytesUp(): number {
-    return this.client.reader.bytes;
+    return this.client.bytesRead;
   }
 
   /** Backend → client bytes. */
   get bytesDown(): number {
-    return this.#backend?.reader.bytes ?? 0;
+    return this.#backend?.bytesRead ?? 0;
   }
 
   /** Bytes moved either way: when it stops changing, the session is idle. */
@@ -111,8 +120,8 @@ export class TcpSession {
     this.#dial?.abort();
     if (this.#relay !== undefined) this.#relay.close();
     else {
-      this.client.socket.destroy();
-      this.#backend?.socket.destroy();
+      this.client.close();
+      this.#backend?.close();
     }
   }
 
@@ -179,6 +188,7 @@ export class TcpSession {
   #copy(deps: TcpSessionDeps, onEnd: () => void): void {
     let halfCloseTimer: Cancel | undefined;
     const relay = new Relay(this.client, this.#backend as TcpConnection, {
+      buffers: deps.buffers,
       keepAliveMs: deps.keepAliveMs,
       onHalfClose: () => {
         if (deps.halfCloseTimeoutMs <= 0) return;

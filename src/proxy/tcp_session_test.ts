@@ -24,7 +24,6 @@ async function runSession(
   const listener = await listenTcp({
     hostname: "127.0.0.1",
     port: 0,
-    buffers,
     onConnection: (connection) => accepted.resolve(connection),
   });
   const client = await Deno.connect({ hostname: "127.0.0.1", port: listener.port });
@@ -47,7 +46,8 @@ async function runSession(
   session.start({
     frontendName: "test",
     leases,
-    dialer: tcpDialer(buffers),
+    dialer: tcpDialer(),
+    buffers,
     scheduler,
     deadlines: scheduler,
     log: silentLogger,

@@ -36,7 +36,7 @@ export interface SidecarOptions {
   readonly resolver?: Resolver;
   /** Health and latency probes' dialer. @default Deno.connect */
   readonly dialer?: Dialer;
-  /** Sessions' dialer (the data path, on node:net). @default `tcpDialer` */
+  /** Sessions' dialer (the tcp data path, on stream handles). @default `tcpDialer` */
   readonly sessionDialer?: TcpDialer;
   /** @default Math.random */
   readonly rng?: () => number;
@@ -108,7 +108,7 @@ export async function launchSidecar(
     scheduler,
     resolver,
     dialer: options.dialer ?? denoDialer,
-    sessionDialer: options.sessionDialer ?? tcpDialer(buffers),
+    sessionDialer: options.sessionDialer ?? tcpDialer(),
     buffers,
     decisions,
     rng: options.rng ?? Math.random,
