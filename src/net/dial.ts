@@ -42,7 +42,7 @@ export interface DialFailure extends Error {
  */
 export function tcpDialer(): TcpDialer {
   return async ({ hostname, port, signal }) => {
-    if (net.isIP(hostname) !== 0) return await connectHandle(hostname, port, signal);
+    if (isIPLiteral(hostname)) return await connectHandle(hostname, port, signal);
     const addresses = await lookup(hostname, { all: true });
     let failure: unknown = new Error(`${hostname} has no address`);
     for (const { address } of addresses) {
@@ -75,7 +75,8 @@ function connectHandle(address: string, port: number, signal: AbortSignal): Prom
       settled = true;
       fail(aborted());
     };
-    const where = net.isIPv6(address) ? `[${address}]:${port}` : `${address}:${port}`;
+    const v6 = address.includes(":");
+    const where = v6 ? `[${address}]:${port}` : `${address}:${port}`;
     request.oncomplete = (status: number) => {
       if (settled) return; // Aborted: the handle is already closing.
       settled = true;
@@ -84,7 +85,7 @@ function connectHandle(address: string, port: number, signal: AbortSignal): Prom
       handle.setNoDelay(true);
       resolve(new TcpConnection(handle));
     };
-    const status = net.isIPv6(address)
+    const status = v6
       ? handle.connect6(request, address, port)
       : handle.connect(request, address, port);
     if (status < 0) {
@@ -93,6 +94,17 @@ function connectHandle(address: string, port: number, signal: AbortSignal): Prom
     }
     signal.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+
+/**
+ * Whether `hostname` is an IP address rather than a name to look up. A
+ * plain test, not `net.isIP`'s regular expressions: it runs for every new
+ * connection, and a name never has a colon.
+ */
+function isIPLiteral(hostname: string): boolean {
+  return hostname.includes(":") || DOTTED_QUAD.test(hostname);
 }
 
 function aborted(): DOMException {

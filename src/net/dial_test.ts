@@ -68,3 +68,16 @@ Deno.test("handleError names a status the way node does", () => {
   assert.equal(error.syscall, "read");
   assert.equal(error.message, "read ECONNRESET");
 });
+
+Deno.test("tcpDialer dials an IPv6 address", async () => {
+  const server = net.createServer((socket) => socket.end());
+  await new Promise<void>((resolve) => server.listen(0, "::1", resolve));
+  try {
+    const { port } = server.address() as net.AddressInfo;
+    const connection = await tcpDialer()({ hostname: "::1", port, signal: never() });
+    assert.deepEqual(connection.peer(), { address: "::1", port });
+    await closed(connection);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
