@@ -41,21 +41,30 @@ export interface DialFailure extends Error {
  * addresses tried in turn.
  */
 export function tcpDialer(): TcpDialer {
-  return async ({ hostname, port, signal }) => {
-    if (isIPLiteral(hostname)) return await connectHandle(hostname, port, signal);
-    const addresses = await lookup(hostname, { all: true });
-    let failure: unknown = new Error(`${hostname} has no address`);
-    for (const { address } of addresses) {
-      if (signal.aborted) break;
-      try {
-        return await connectHandle(address, port, signal);
-      } catch (error) {
-        failure = error;
-      }
+  // Not an async function: an IP (the usual case) costs no frame of its own.
+  return ({ hostname, port, signal }) =>
+    isIPLiteral(hostname)
+      ? connectHandle(hostname, port, signal)
+      : connectByName(hostname, port, signal);
+}
+
+async function connectByName(
+  hostname: string,
+  port: number,
+  signal: AbortSignal,
+): Promise<TcpConnection> {
+  const addresses = await lookup(hostname, { all: true });
+  let failure: unknown = new Error(`${hostname} has no address`);
+  for (const { address } of addresses) {
+    if (signal.aborted) break;
+    try {
+      return await connectHandle(address, port, signal);
+    } catch (error) {
+      failure = error;
     }
-    if (signal.aborted) throw aborted();
-    throw failure;
-  };
+  }
+  if (signal.aborted) throw aborted();
+  throw failure;
 }
 
 /** Connects a new handle to the IP `address`; a failure is a `HandleError` (`ECONNREFUSED` …). */
