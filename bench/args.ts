@@ -86,7 +86,7 @@ export type BenchCommand =
     readonly sidecarMain: string | undefined;
     /** Extra `deno run` flags for the sidecar (e.g. `--v8-flags=…`), to compare variants. */
     readonly sidecarDenoFlags: readonly string[];
-    /** Also run the Deno floors: the smallest correct Deno proxies (`bench/reference/`). */
+    /** Also run the floors: the smallest correct Deno proxies and the C one (`bench/reference/`). */
     readonly reference: boolean;
   };
 
@@ -110,10 +110,11 @@ ${WORKLOAD_NAMES.map((name) => `  ${name}`).join("\n")}
   --sidecar-main FILE      run this main.ts as the sidecar (default the project's; for variants)
   --sidecar-deno-flag F    an extra \`deno run\` flag for the sidecar (repeatable; for variants)
   --idle-connections N     idle connections opened per proxy (default 3000, quick 1000)
-  --reference              also run the Deno floors, the smallest correct Deno proxies
-                           (bench/reference/: Deno.Conn, and node:net as the sidecar's data
-                           path), as two more columns with the sidecar's ratio to each:
-                           what any Deno proxy reaches on this machine`;
+  --reference              also run the floors, the smallest correct proxies (bench/reference/):
+                           Deno.Conn, and node:net as the sidecar's data path (what any Deno
+                           proxy reaches on this machine), and a C proxy copying with
+                           read/write (what any user-space copy reaches, without splice), as
+                           more columns with the sidecar's ratio to each`;
 
 /**
  * Parses the bench's arguments.

@@ -1,7 +1,7 @@
 /**
  * `out/bench.html`: one self-contained page (inline CSS and SVG, no
  * scripts, nothing fetched) with a bar chart per figure — the sidecar,
- * HAProxy, the Go Iaido, the two Deno floors (with `--reference`) and direct,
+ * HAProxy, the Go Iaido, the floors (with `--reference`) and direct,
  * each median with its min–max — and the
  * machine's load during each workload. Pure: text in, text out.
  * @module
@@ -9,7 +9,7 @@
 
 import type { FloorVerdict } from "./floors.ts";
 import type { MetricSummary, TargetName } from "./metric.ts";
-import { formatNumber, formatRatio, hasTarget } from "./report.ts";
+import { FLOOR_COLUMNS, formatNumber, formatRatio, measuredFloors } from "./report.ts";
 
 /** How busy the machine was while one workload ran, 0 to 1 of all cores. */
 export interface WorkloadLoad {
@@ -42,8 +42,13 @@ const BARS: readonly { target: TargetName; label: string; colour: string }[] = [
   { target: "iaido-go", label: "Go Iaido", colour: "#3aa675" },
   { target: "floor", label: "Deno floor", colour: "#9b59b6" },
   { target: "node-floor", label: "node:net floor", colour: "#c39bd3" },
+  { target: "c-floor", label: "C floor", colour: "#5d6d7e" },
   { target: "direct", label: "direct", colour: "#d9a441" },
 ];
+
+/** A target's label on the page. */
+const labelOf = (target: TargetName): string =>
+  BARS.find((bar) => bar.target === target)?.label ?? target;
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -114,12 +119,9 @@ function metricSection(summary: MetricSummary, verdicts: readonly FloorVerdict[]
   const ratios = [
     `÷ HAProxy ${formatRatio(summary.sidecarToHaproxy)}`,
     `÷ Go Iaido ${formatRatio(summary.sidecarToIaidoGo)}`,
-    ...(summary.medians.floor === undefined
-      ? []
-      : [`÷ Deno floor ${formatRatio(summary.sidecarToFloor)}`]),
-    ...(summary.medians["node-floor"] === undefined
-      ? []
-      : [`÷ node:net floor ${formatRatio(summary.sidecarToNodeFloor)}`]),
+    ...FLOOR_COLUMNS.filter(({ target }) => summary.medians[target] !== undefined).map((
+      { target, ratio },
+    ) => `÷ ${labelOf(target)} ${formatRatio(ratio(summary))}`),
     `÷ direct ${formatRatio(summary.sidecarToDirect)}`,
   ].join(" · ");
   const goals = verdicts.filter((verdict) => verdict.floor.metricId === summary.id).map(
@@ -158,10 +160,10 @@ function loadSection(report: HtmlReport): string {
 /** The whole page. */
 export function renderHtml(report: HtmlReport): string {
   // The floors' columns only when `--reference` measured them.
-  const floor = hasTarget(report.summaries, "floor");
-  const nodeFloor = hasTarget(report.summaries, "node-floor");
+  const floors = measuredFloors(report.summaries);
   const columns = BARS.filter(({ target }) =>
-    (floor || target !== "floor") && (nodeFloor || target !== "node-floor")
+    floors.some((floor) => floor.target === target) ||
+    !FLOOR_COLUMNS.some((floor) => floor.target === target)
   );
   const rows = report.summaries.map((summary) =>
     `<tr><td>${escapeHtml(summary.title)}</td><td>${escapeHtml(summary.unit)}</td>` +
@@ -169,14 +171,13 @@ export function renderHtml(report: HtmlReport): string {
       .join("") +
     `<td class="n">${formatRatio(summary.sidecarToHaproxy)}</td>` +
     `<td class="n">${formatRatio(summary.sidecarToIaidoGo)}</td>` +
-    (floor ? `<td class="n">${formatRatio(summary.sidecarToFloor)}</td>` : "") +
-    (nodeFloor ? `<td class="n">${formatRatio(summary.sidecarToNodeFloor)}</td>` : "") +
+    floors.map(({ ratio }) => `<td class="n">${formatRatio(ratio(summary))}</td>`).join("") +
     `<td class="n">${formatRatio(summary.sidecarToDirect)}</td></tr>`
   );
   const table = "<table><tr><th>workload</th><th>unit</th>" +
     columns.map(({ label }) => `<th>${escapeHtml(label)}</th>`).join("") +
-    "<th>÷ HAProxy</th><th>÷ Go Iaido</th>" + (floor ? "<th>÷ Deno floor</th>" : "") +
-    (nodeFloor ? "<th>÷ node:net floor</th>" : "") +
+    "<th>÷ HAProxy</th><th>÷ Go Iaido</th>" +
+    floors.map(({ target }) => `<th>÷ ${escapeHtml(labelOf(target))}</th>`).join("") +
     "<th>÷ direct</th></tr>" + rows.join("") + "</table>";
   const style = "body{font:14px/1.4 system-ui,sans-serif;margin:2em;max-width:60em;color:#222}" +
     "svg text{font:12px system-ui,sans-serif}table{border-collapse:collapse}" +

@@ -77,4 +77,11 @@ Deno.test("renderHtml() shows the Deno floor's bar and ratio only when it was me
   assert.ok(withFloor.includes("<th>÷ Deno floor</th>"));
   assert.match(withFloor, /÷ Deno floor 0\.64× · ÷ node:net floor 1\.00×/);
   assert.ok(withFloor.includes(">node:net floor</text>"));
+  assert.ok(!withFloor.includes("C floor"));
+  const withC = page({ sidecar: [12], haproxy: [9], floor: [7.5], "c-floor": [8] });
+  assert.ok(withC.includes(">C floor</text>"));
+  assert.ok(withC.includes("<th>C floor</th>"));
+  assert.ok(withC.includes("<th>÷ C floor</th>"));
+  assert.ok(!withC.includes("node:net floor"));
+  assert.match(withC, /÷ Deno floor 1\.60× · ÷ C floor 1\.50×/);
 });

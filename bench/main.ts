@@ -25,6 +25,7 @@ import { type ProxiedBackend, type RunningProxy, startHaproxy } from "./tools/ha
 import { startIaidoGo } from "./tools/iaido_go.ts";
 import { startPostgres } from "./tools/postgres.ts";
 import { REFERENCE_MAINS, SIDECAR_MAIN, startSidecar } from "./tools/sidecar.ts";
+import { findCopyProxy, startCopyProxy } from "./tools/copy_proxy.ts";
 import { measureIdleMemory, type ProcessFactory } from "./workloads/idle_memory.ts";
 import { pgbenchSelect } from "./workloads/pgbench.ts";
 import { measureProtocolCost, protocolCostText, writeProtocolCost } from "./protocol_cost.ts";
@@ -181,6 +182,14 @@ async function run(command: RunCommand, children: Children, dir: string): Promis
           main: REFERENCE_MAINS[name],
           name,
         }));
+    }
+    const copyProxy = await findCopyProxy();
+    if ("problem" in copyProxy) {
+      peerNotes["c-floor"] = `${copyProxy.problem}: no C floor column`;
+      console.error(`bench: skipping c-floor: ${copyProxy.problem}`);
+    } else {
+      peerNotes["c-floor"] = FLOOR_NOTES["c-floor"];
+      proxies.set("c-floor", (wanted) => startCopyProxy(children, copyProxy.path, wanted));
     }
   }
 

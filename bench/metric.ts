@@ -1,7 +1,7 @@
 /**
  * What a workload measures: samples per target, and their summary
  * (medians, spread, the sidecar's ratios to direct, HAProxy, the Go Iaido
- * and the Deno floor).
+ * and the floors).
  * @module
  */
 
@@ -9,11 +9,18 @@ import { median, ratio, spread } from "./stats.ts";
 
 /**
  * The ways traffic goes: straight to the backend, or through one of the
- * proxies; `floor` and `node-floor` are the reference proxies of
- * `--reference` (`bench/reference/`: `Deno.Conn` and `node:net`), what any
- * Deno proxy reaches.
+ * proxies; `floor`, `node-floor` and `c-floor` are the reference proxies
+ * of `--reference` (`bench/reference/`: `Deno.Conn` and `node:net`, what any
+ * Deno proxy reaches, and C with read/write, what any user-space copy reaches).
  */
-export type TargetName = "direct" | "sidecar" | "haproxy" | "iaido-go" | "floor" | "node-floor";
+export type TargetName =
+  | "direct"
+  | "sidecar"
+  | "haproxy"
+  | "iaido-go"
+  | "floor"
+  | "node-floor"
+  | "c-floor";
 
 /** Targets in table order. */
 export const TARGET_NAMES: readonly TargetName[] = [
@@ -23,6 +30,7 @@ export const TARGET_NAMES: readonly TargetName[] = [
   "iaido-go",
   "floor",
   "node-floor",
+  "c-floor",
 ];
 
 /** The repeated measurements of one figure. */
@@ -57,6 +65,8 @@ export interface MetricSummary {
   readonly sidecarToFloor: number | undefined;
   /** sidecar ÷ the `node:net` floor (the `node:net` reference proxy), when `--reference` ran it. */
   readonly sidecarToNodeFloor: number | undefined;
+  /** sidecar ÷ the C floor (`bench/reference/copy_proxy.c`), when `--reference` ran it. */
+  readonly sidecarToCFloor: number | undefined;
   readonly note?: string;
 }
 
@@ -82,6 +92,7 @@ export function summarize(metric: Metric): MetricSummary {
     sidecarToIaidoGo: ratio(medians.sidecar, medians["iaido-go"]),
     sidecarToFloor: ratio(medians.sidecar, medians.floor),
     sidecarToNodeFloor: ratio(medians.sidecar, medians["node-floor"]),
+    sidecarToCFloor: ratio(medians.sidecar, medians["c-floor"]),
     ...(metric.note === undefined ? {} : { note: metric.note }),
   };
 }

@@ -41,3 +41,18 @@ Deno.test("summarize() gives the sidecar's ratio to the Deno floor only when it 
   assert.equal(summary.sidecarToFloor, 4500 / 7000);
   assert.equal(summarize({ ...metric, samples: { sidecar: [4500] } }).sidecarToFloor, undefined);
 });
+
+Deno.test("summarize() gives the sidecar's ratio to the C floor only when it ran", () => {
+  const metric = {
+    id: "stream",
+    title: "one stream",
+    unit: "Gbit/s",
+    higherIsBetter: true,
+    samples: { sidecar: [12], "c-floor": [9, 10, 8] },
+  };
+  const summary = summarize(metric);
+  assert.equal(summary.medians["c-floor"], 9);
+  assert.equal(summary.sidecarToCFloor, 12 / 9);
+  assert.equal(summary.sidecarToNodeFloor, undefined);
+  assert.equal(summarize({ ...metric, samples: { sidecar: [12] } }).sidecarToCFloor, undefined);
+});

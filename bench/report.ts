@@ -23,7 +23,20 @@ export function formatRatio(value: number | undefined): string {
 }
 
 /** Why a peer's column is empty (or what it means, for the floor), shown under the table. */
-export type PeerNotes = Partial<Record<"haproxy" | "iaido-go" | "floor" | "node-floor", string>>;
+export type PeerNotes = Partial<Record<"haproxy" | "iaido-go" | FloorTarget, string>>;
+
+/** The floors of `--reference`, in column order. */
+export type FloorTarget = "floor" | "node-floor" | "c-floor";
+
+/** Each floor's column and the sidecar's ratio to it. */
+export const FLOOR_COLUMNS: readonly {
+  readonly target: FloorTarget;
+  readonly ratio: (summary: MetricSummary) => number | undefined;
+}[] = [
+  { target: "floor", ratio: (summary) => summary.sidecarToFloor },
+  { target: "node-floor", ratio: (summary) => summary.sidecarToNodeFloor },
+  { target: "c-floor", ratio: (summary) => summary.sidecarToCFloor },
+];
 
 /** What the floor columns mean, under the table and on the page when `--reference` ran. */
 export const FLOOR_NOTES = {
@@ -32,6 +45,9 @@ export const FLOOR_NOTES = {
     "÷floor is the sidecar's median ÷ the floor's",
   "node-floor": "the same on node:net sockets piped both ways " +
     "(bench/reference/node_net_proxy.ts), the floor of the sidecar's own data path",
+  "c-floor": "the best case of any user-space proxy that copies with read/write, no splice " +
+    "(bench/reference/copy_proxy.c: one thread, edge-triggered epoll, 256 KiB buffers " +
+    "taken only while they hold data): a target it misses needs splice",
 } as const;
 
 /** Whether any summary has figures of `target` (the floors run only with `--reference`). */
@@ -39,9 +55,14 @@ export function hasTarget(summaries: readonly MetricSummary[], target: TargetNam
   return summaries.some((summary) => summary.medians[target] !== undefined);
 }
 
+/** The floors' columns that have figures. */
+export function measuredFloors(summaries: readonly MetricSummary[]): typeof FLOOR_COLUMNS {
+  return FLOOR_COLUMNS.filter(({ target }) => hasTarget(summaries, target));
+}
+
 /**
  * The results table: one row per metric, medians of every target and the
- * sidecar's ratios to direct, HAProxy and the Go Iaido (and to the Deno
+ * sidecar's ratios to direct, HAProxy and the Go Iaido (and to each
  * floor, when measured); then each floor and target with its verdict.
  * `peerNotes` say why a peer's column is empty.
  */
@@ -50,8 +71,7 @@ export function renderTable(
   verdicts: readonly FloorVerdict[],
   peerNotes: PeerNotes = {},
 ): string {
-  const floor = hasTarget(summaries, "floor");
-  const nodeFloor = hasTarget(summaries, "node-floor");
+  const floors = measuredFloors(summaries);
   const header = [
     "workload",
     "unit",
@@ -59,13 +79,11 @@ export function renderTable(
     "sidecar",
     "haproxy",
     "iaido-go",
-    ...(floor ? ["floor"] : []),
-    ...(nodeFloor ? ["node-floor"] : []),
+    ...floors.map(({ target }) => target),
     "÷direct",
     "÷haproxy",
     "÷iaido-go",
-    ...(floor ? ["÷floor"] : []),
-    ...(nodeFloor ? ["÷node-floor"] : []),
+    ...floors.map(({ target }) => `÷${target}`),
   ];
   const rows = summaries.map((summary) => [
     summary.title,
@@ -74,13 +92,11 @@ export function renderTable(
     formatNumber(summary.medians.sidecar),
     formatNumber(summary.medians.haproxy),
     formatNumber(summary.medians["iaido-go"]),
-    ...(floor ? [formatNumber(summary.medians.floor)] : []),
-    ...(nodeFloor ? [formatNumber(summary.medians["node-floor"])] : []),
+    ...floors.map(({ target }) => formatNumber(summary.medians[target])),
     formatRatio(summary.sidecarToDirect),
     formatRatio(summary.sidecarToHaproxy),
     formatRatio(summary.sidecarToIaidoGo),
-    ...(floor ? [formatRatio(summary.sidecarToFloor)] : []),
-    ...(nodeFloor ? [formatRatio(summary.sidecarToNodeFloor)] : []),
+    ...floors.map(({ ratio }) => formatRatio(ratio(summary))),
   ]);
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] as string).length))

@@ -59,3 +59,17 @@ Deno.test("renderTable() adds the floor and ÷floor columns only when the floor 
   );
   assert.ok(withFloor.some((line) => line.startsWith("* floor: the smallest correct Deno.Conn")));
 });
+
+Deno.test("renderTable() adds the C floor's columns after the Deno floors', only when measured", () => {
+  const samples = { direct: [20], sidecar: [12], haproxy: [9], floor: [7.5], "c-floor": [8] };
+  const metric = { id: "stream", title: "stream", unit: "Gbit/s", higherIsBetter: true, samples };
+  const lines = renderTable([summarize(metric)], [], {
+    "c-floor": FLOOR_NOTES["c-floor"],
+  }).split("\n");
+  assert.match(lines[1] ?? "", /iaido-go\s+floor\s+c-floor\s+÷direct.*÷floor\s+÷c-floor$/);
+  assert.match(
+    lines[3] ?? "",
+    /stream\s+Gbit\/s\s+20\.0\s+12\.0\s+9\.00\s+—\s+7\.50\s+8\.00\s.*1\.60×\s+1\.50×$/,
+  );
+  assert.ok(lines.some((line) => line.startsWith("* c-floor: the best case of any user-space")));
+});

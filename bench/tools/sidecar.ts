@@ -6,7 +6,7 @@
  */
 
 import { RECOMMENDED_V8_FLAGS } from "../../src/runtime/mod.ts";
-import type { Children } from "../process.ts";
+import type { Child, Children } from "../process.ts";
 import type { ProxiedBackend, RunningProxy } from "./haproxy.ts";
 import { cliRunArgs, MAIN_TS } from "../../src/testing/mod.ts";
 
@@ -89,6 +89,18 @@ export async function startSidecar(
     Deno.execPath(),
     sidecarArgs(file, options),
   );
+  return await listeningProxy(child, backends);
+}
+
+/**
+ * `child` once it printed one `listening on` line per backend, in order (as
+ * the sidecar and the floors do), with each backend's port; stops it when it
+ * exits first or says nothing for 30 s.
+ */
+export async function listeningProxy(
+  child: Child,
+  backends: readonly ProxiedBackend[],
+): Promise<RunningProxy> {
   try {
     await child.waitForOutput(/^listening on \S+$/, backends.length, 30_000);
   } catch (error) {
