@@ -46,7 +46,7 @@ export const FLOOR_NOTES = {
   "node-floor": "the same on node:net sockets piped both ways " +
     "(bench/reference/node_net_proxy.ts), the floor of the sidecar's own data path",
   "c-floor": "the best case of any user-space proxy that copies with read/write, no splice " +
-    "(bench/reference/copy_proxy.c: one thread, edge-triggered epoll, 256 KiB buffers " +
+    "(bench/reference/copy_proxy.c: one thread, edge-triggered epoll, 1 MiB buffers " +
     "taken only while they hold data): a target it misses needs splice",
 } as const;
 

@@ -36,8 +36,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* 256 KiB: the smallest size at which the stream's CPU per GiB stopped falling (bench/README.md). */
-#define DEFAULT_BUFFER (256 * 1024)
+/*
+ * 1 MiB: a single stream's rate rises steeply with the size of each read and
+ * write up to here (64 KiB: 1.2x HAProxy, 256 KiB: 1.4x, 1 MiB: 1.6-1.9x);
+ * 4 MiB adds 10-20 %, 8 and 16 MiB nothing (bench/README.md, "The C floor").
+ */
+#define DEFAULT_BUFFER (1024 * 1024)
 #define MAX_EVENTS 256
 
 enum kind { LISTENER, ENDPOINT };
@@ -298,8 +302,9 @@ static int usage(const char *why, const char *what) {
     fprintf(stderr,
             "copy_proxy: %s%s%s\nusage: copy_proxy [--buffer BYTES] LISTEN=BACKEND...\n"
             "  each address a numeric host:port, IPv6 in brackets, e.g. "
-            "127.0.0.1:0=127.0.0.1:6379\n",
-            why, what == NULL ? "" : ": ", what == NULL ? "" : what);
+            "127.0.0.1:0=127.0.0.1:6379\n"
+            "  --buffer: bytes of each read and write (default %d)\n",
+            why, what == NULL ? "" : ": ", what == NULL ? "" : what, DEFAULT_BUFFER);
     return 2;
 }
 
