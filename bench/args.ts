@@ -111,8 +111,9 @@ ${WORKLOAD_NAMES.map((name) => `  ${name}`).join("\n")}
   --sidecar-deno-flag F    an extra \`deno run\` flag for the sidecar (repeatable; for variants)
   --idle-connections N     idle connections opened per proxy (default 3000, quick 1000)
   --reference              also run the floors, the smallest correct proxies (bench/reference/):
-                           Deno.Conn, and node:net as the sidecar's data path (what any Deno
-                           proxy reaches on this machine), and a C proxy copying with
+                           Deno.Conn, node:net (the sidecar's protocol paths) and bare stream
+                           handles (its tcp path), what any Deno proxy reaches on this
+                           machine, and a C proxy copying with
                            read/write (what any user-space copy reaches, without splice), as
                            more columns with the sidecar's ratio to each`;
 

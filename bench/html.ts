@@ -42,6 +42,7 @@ const BARS: readonly { target: TargetName; label: string; colour: string }[] = [
   { target: "iaido-go", label: "Go Iaido", colour: "#3aa675" },
   { target: "floor", label: "Deno floor", colour: "#9b59b6" },
   { target: "node-floor", label: "node:net floor", colour: "#c39bd3" },
+  { target: "handle-floor", label: "stream-handle floor", colour: "#7fb3d5" },
   { target: "c-floor", label: "C floor", colour: "#5d6d7e" },
   { target: "direct", label: "direct", colour: "#d9a441" },
 ];

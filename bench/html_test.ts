@@ -84,4 +84,18 @@ Deno.test("renderHtml() shows the Deno floor's bar and ratio only when it was me
   assert.ok(withC.includes("<th>÷ C floor</th>"));
   assert.ok(!withC.includes("node:net floor"));
   assert.match(withC, /÷ Deno floor 1\.60× · ÷ C floor 1\.50×/);
+  assert.ok(!withC.includes("stream-handle floor"));
+  const withHandle = page({
+    sidecar: [12],
+    "node-floor": [6],
+    "handle-floor": [10],
+    "c-floor": [8],
+  });
+  assert.ok(withHandle.includes(">stream-handle floor</text>"));
+  assert.ok(withHandle.includes("<th>stream-handle floor</th>"));
+  assert.ok(withHandle.includes("<th>÷ stream-handle floor</th>"));
+  assert.match(
+    withHandle,
+    /÷ node:net floor 2\.00× · ÷ stream-handle floor 1\.20× · ÷ C floor 1\.50×/,
+  );
 });

@@ -174,7 +174,7 @@ async function run(command: RunCommand, children: Children, dir: string): Promis
   }
   if (command.reference) {
     // Started like the sidecar, with its V8 flags but not the variant's extra flags.
-    for (const name of ["floor", "node-floor"] as const) {
+    for (const name of ["floor", "node-floor", "handle-floor"] as const) {
       peerNotes[name] = FLOOR_NOTES[name];
       proxies.set(name, (wanted) =>
         startSidecar(children, dir, wanted, {

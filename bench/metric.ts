@@ -9,9 +9,10 @@ import { median, ratio, spread } from "./stats.ts";
 
 /**
  * The ways traffic goes: straight to the backend, or through one of the
- * proxies; `floor`, `node-floor` and `c-floor` are the reference proxies
- * of `--reference` (`bench/reference/`: `Deno.Conn` and `node:net`, what any
- * Deno proxy reaches, and C with read/write, what any user-space copy reaches).
+ * proxies; `floor`, `node-floor`, `handle-floor` and `c-floor` are the
+ * reference proxies of `--reference` (`bench/reference/`: `Deno.Conn`,
+ * `node:net` and node's bare stream handles, what any Deno proxy reaches, and
+ * C with read/write, what any user-space copy reaches).
  */
 export type TargetName =
   | "direct"
@@ -20,6 +21,7 @@ export type TargetName =
   | "iaido-go"
   | "floor"
   | "node-floor"
+  | "handle-floor"
   | "c-floor";
 
 /** Targets in table order. */
@@ -30,6 +32,7 @@ export const TARGET_NAMES: readonly TargetName[] = [
   "iaido-go",
   "floor",
   "node-floor",
+  "handle-floor",
   "c-floor",
 ];
 
@@ -65,6 +68,8 @@ export interface MetricSummary {
   readonly sidecarToFloor: number | undefined;
   /** sidecar ÷ the `node:net` floor (the `node:net` reference proxy), when `--reference` ran it. */
   readonly sidecarToNodeFloor: number | undefined;
+  /** sidecar ÷ the stream-handle floor (`bench/reference/handle_proxy.ts`), when `--reference` ran it. */
+  readonly sidecarToHandleFloor: number | undefined;
   /** sidecar ÷ the C floor (`bench/reference/copy_proxy.c`), when `--reference` ran it. */
   readonly sidecarToCFloor: number | undefined;
   readonly note?: string;
@@ -92,6 +97,7 @@ export function summarize(metric: Metric): MetricSummary {
     sidecarToIaidoGo: ratio(medians.sidecar, medians["iaido-go"]),
     sidecarToFloor: ratio(medians.sidecar, medians.floor),
     sidecarToNodeFloor: ratio(medians.sidecar, medians["node-floor"]),
+    sidecarToHandleFloor: ratio(medians.sidecar, medians["handle-floor"]),
     sidecarToCFloor: ratio(medians.sidecar, medians["c-floor"]),
     ...(metric.note === undefined ? {} : { note: metric.note }),
   };

@@ -56,3 +56,21 @@ Deno.test("summarize() gives the sidecar's ratio to the C floor only when it ran
   assert.equal(summary.sidecarToNodeFloor, undefined);
   assert.equal(summarize({ ...metric, samples: { sidecar: [12] } }).sidecarToCFloor, undefined);
 });
+
+Deno.test("summarize() gives the sidecar's ratio to the stream-handle floor only when it ran", () => {
+  const metric = {
+    id: "connect",
+    title: "new connections",
+    unit: "conn/s",
+    higherIsBetter: true,
+    samples: { sidecar: [3000], "handle-floor": [4000, 3800, 4200] },
+  };
+  const summary = summarize(metric);
+  assert.equal(summary.medians["handle-floor"], 4000);
+  assert.equal(summary.sidecarToHandleFloor, 3000 / 4000);
+  assert.equal(summary.sidecarToCFloor, undefined);
+  assert.equal(
+    summarize({ ...metric, samples: { sidecar: [3000] } }).sidecarToHandleFloor,
+    undefined,
+  );
+});

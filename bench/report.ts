@@ -26,7 +26,7 @@ export function formatRatio(value: number | undefined): string {
 export type PeerNotes = Partial<Record<"haproxy" | "iaido-go" | FloorTarget, string>>;
 
 /** The floors of `--reference`, in column order. */
-export type FloorTarget = "floor" | "node-floor" | "c-floor";
+export type FloorTarget = "floor" | "node-floor" | "handle-floor" | "c-floor";
 
 /** Each floor's column and the sidecar's ratio to it. */
 export const FLOOR_COLUMNS: readonly {
@@ -35,6 +35,7 @@ export const FLOOR_COLUMNS: readonly {
 }[] = [
   { target: "floor", ratio: (summary) => summary.sidecarToFloor },
   { target: "node-floor", ratio: (summary) => summary.sidecarToNodeFloor },
+  { target: "handle-floor", ratio: (summary) => summary.sidecarToHandleFloor },
   { target: "c-floor", ratio: (summary) => summary.sidecarToCFloor },
 ];
 
@@ -44,7 +45,9 @@ export const FLOOR_NOTES = {
     "balancing, health, stats or logging): what any Deno proxy reaches on this machine; " +
     "÷floor is the sidecar's median ÷ the floor's",
   "node-floor": "the same on node:net sockets piped both ways " +
-    "(bench/reference/node_net_proxy.ts), the floor of the sidecar's own data path",
+    "(bench/reference/node_net_proxy.ts), the floor of the sidecar's protocol paths",
+  "handle-floor": "the same on node's bare TCP stream handles, read into 512 B then 16 KiB " +
+    "(bench/reference/handle_proxy.ts), the floor of the sidecar's tcp path",
   "c-floor": "the best case of any user-space proxy that copies with read/write, no splice " +
     "(bench/reference/copy_proxy.c: one thread, edge-triggered epoll, 1 MiB buffers " +
     "taken only while they hold data): a target it misses needs splice",

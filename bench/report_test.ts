@@ -73,3 +73,25 @@ Deno.test("renderTable() adds the C floor's columns after the Deno floors', only
   );
   assert.ok(lines.some((line) => line.startsWith("* c-floor: the best case of any user-space")));
 });
+
+Deno.test("renderTable() puts the stream-handle floor's columns after node:net's, before C's", () => {
+  const samples = {
+    sidecar: [12],
+    haproxy: [9],
+    "node-floor": [6],
+    "handle-floor": [10],
+    "c-floor": [8],
+  };
+  const metric = { id: "stream", title: "stream", unit: "Gbit/s", higherIsBetter: true, samples };
+  const lines = renderTable([summarize(metric)], [], {
+    "handle-floor": FLOOR_NOTES["handle-floor"],
+  }).split("\n");
+  assert.match(
+    lines[1] ?? "",
+    /node-floor\s+handle-floor\s+c-floor\s+÷direct.*÷node-floor\s+÷handle-floor\s+÷c-floor$/,
+  );
+  assert.match(lines[3] ?? "", /6\.00\s+10\.0\s+8\.00\s.*2\.00×\s+1\.20×\s+1\.50×$/);
+  assert.ok(lines.some((line) => line.startsWith("* handle-floor: the same on node's bare TCP")));
+  const without = renderTable([summarize({ ...metric, samples: { sidecar: [12] } })], []);
+  assert.ok(!without.includes("handle-floor"));
+});

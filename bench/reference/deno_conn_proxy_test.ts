@@ -12,8 +12,8 @@ import {
   waitFor,
 } from "../../src/testing/mod.ts";
 
-/** Both floors take the same command line and config; each is tested as a subprocess. */
-const PROXIES = ["deno_conn_proxy", "node_net_proxy"].map((name) => ({
+/** The Deno floors take the same command line and config; each is tested as a subprocess. */
+const PROXIES = ["deno_conn_proxy", "node_net_proxy", "handle_proxy"].map((name) => ({
   name,
   file: new URL(`./${name}.ts`, import.meta.url).pathname,
 }));

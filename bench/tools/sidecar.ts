@@ -17,6 +17,7 @@ export const SIDECAR_MAIN = MAIN_TS;
 export const REFERENCE_MAINS = {
   floor: new URL("../reference/deno_conn_proxy.ts", import.meta.url).pathname,
   "node-floor": new URL("../reference/node_net_proxy.ts", import.meta.url).pathname,
+  "handle-floor": new URL("../reference/handle_proxy.ts", import.meta.url).pathname,
 } as const;
 
 /** One frontend per backend, each on `127.0.0.1:0`, in the order given. */
