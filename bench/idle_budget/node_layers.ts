@@ -35,7 +35,8 @@ export const NODE_LAYERS: readonly NodeLayer[] = [
 
 /** Large buffers on demand (an idle session's PING never borrows one). */
 const BUFFERS: Buffers = {
-  borrow: () => new Uint8Array(64 * 1024),
+  sizes: [64 * 1024],
+  borrow: (size) => new Uint8Array(size),
   giveBack: () => {},
 };
 

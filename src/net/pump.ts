@@ -3,10 +3,11 @@
  * the other's, from our own buffer, and its FIN is passed on as a
  * shutdown once everything before it is written.
  *
- * Each direction keeps a small buffer and borrows a large pooled one
- * while it moves bulk data. A read is written on without a copy: the
- * handle writes at once what the kernel takes and queues only the rest,
- * still pointing into our buffer, so while a write is queued reading
+ * Each direction keeps a small buffer and borrows larger pooled ones as
+ * its reads grow: a read that fills its buffer steps up a size, one that
+ * would have fit the size below steps down. A read is written on without a
+ * copy: the handle writes at once what the kernel takes and queues only the
+ * rest, still pointing into our buffer, so while a write is queued reading
  * stops (no read can land in that buffer) until the write completes.
  * @module
  */
@@ -23,10 +24,12 @@ import {
   type WriteRequest,
 } from "./stream_handles.ts";
 
-/** Large copy buffers shared by every session (the proxy's `BufferPool`). */
+/** Copy buffers shared by every session (the proxy's `BufferPool`). */
 export interface Buffers {
-  /** A large buffer, reused when one is free. */
-  borrow(): Uint8Array;
+  /** The sizes it lends, smallest first (each larger than `SMALL_BUFFER_SIZE`). */
+  readonly sizes: readonly number[];
+  /** A buffer of `size` (one of `sizes`), reused when one is free. */
+  borrow(size: number): Uint8Array;
   /** Returns a buffer from `borrow()` for reuse. */
   giveBack(buffer: Uint8Array): void;
 }
@@ -55,7 +58,10 @@ export class Pump {
   readonly #buffers: Buffers;
   readonly #events: PumpEvents;
   readonly #small = new Uint8Array(SMALL_BUFFER_SIZE);
+  /** The borrowed buffer reads go into, if any; its size is `#buffers.sizes[#step - 1]`. */
   #large: Uint8Array | undefined;
+  /** 0: our small buffer; n: the pool's n-th size. */
+  #step = 0;
   #lastCount = 0;
   /** A write from our buffer is queued on `to`: reading is stopped, the buffer kept. */
   #writing = false;
@@ -98,6 +104,7 @@ export class Pump {
   release(): void {
     if (this.#large !== undefined) this.#buffers.giveBack(this.#large);
     this.#large = undefined;
+    this.#step = 0;
   }
 
   /** The handle's `onread` (one function per pump, not one per read). */
@@ -142,16 +149,25 @@ export class Pump {
     if (started < 0) this.#events.failed(this.from, handleError(started, "read"));
   }
 
-  /** The buffer for the next read, by the last read's size: a full small one borrows a large one. */
+  /**
+   * The buffer for the next read, by the last read's size: one that filled
+   * the buffer steps up a size, one that would have fit the size below
+   * steps down.
+   */
   #pickBuffer(count: number): void {
-    if (this.#large === undefined) {
-      if (count < SMALL_BUFFER_SIZE) return;
-      this.#large = this.#buffers.borrow();
-      this.from.handle.useUserBuffer(this.#large);
-    } else if (count < SMALL_BUFFER_SIZE) {
-      this.release();
-      this.from.handle.useUserBuffer(this.#small);
-    }
+    const sizes = this.#buffers.sizes;
+    const step = this.#step;
+    const size = step === 0 ? SMALL_BUFFER_SIZE : sizes[step - 1] as number;
+    const below = step <= 1 ? SMALL_BUFFER_SIZE : sizes[step - 2] as number;
+    let next = step;
+    if (count >= size && step < sizes.length) next = step + 1;
+    else if (step > 0 && count < below) next = step - 1;
+    if (next === step) return;
+    const lent = this.#large;
+    this.#large = next === 0 ? undefined : this.#buffers.borrow(sizes[next - 1] as number);
+    this.#step = next;
+    this.from.handle.useUserBuffer(this.#large ?? this.#small);
+    if (lent !== undefined) this.#buffers.giveBack(lent);
   }
 
   #shutDone(): void {

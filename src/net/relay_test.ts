@@ -17,7 +17,21 @@ async function startRelayProxy(
   backendPort: number,
   options: { onHalfClose?: (side: Side) => void } = {},
 ) {
-  const buffers = new BufferPool({ bufferSize: 64 * 1024 });
+  const pool = new BufferPool({ sizes: [16 * 1024, 64 * 1024] });
+  // Counts what is lent and given back, by size.
+  const lent = new Map<number, number>();
+  const buffers = {
+    sizes: pool.sizes,
+    freeCount: () => pool.freeCount,
+    borrow: (size: number) => {
+      lent.set(size, (lent.get(size) ?? 0) + 1);
+      return pool.borrow(size);
+    },
+    giveBack: (buffer: Uint8Array) => {
+      lent.set(buffer.length, (lent.get(buffer.length) ?? 0) - 1);
+      pool.giveBack(buffer);
+    },
+  };
   const dial = tcpDialer();
   const outcomes: Promise<RelayOutcome | undefined>[] = [];
   const relays: Relay[] = [];
@@ -47,6 +61,7 @@ async function startRelayProxy(
   return {
     port: listener.port,
     buffers,
+    lent,
     outcomes,
     relays,
     connections,
@@ -86,7 +101,7 @@ function pattern(size: number): Uint8Array {
   return data;
 }
 
-Deno.test("Relay copies 8 MiB both ways intact, passes the client's half-close on, and gives its large buffers back", async () => {
+Deno.test("Relay copies 8 MiB both ways intact, passes the client's half-close on, steps up to the largest buffer and gives all back", async () => {
   await using backend = await startSocketServer(echo);
   await using proxy = await startRelayProxy(backend.port);
   const conn = await Deno.connect({ hostname: "127.0.0.1", port: proxy.port });
@@ -105,7 +120,12 @@ Deno.test("Relay copies 8 MiB both ways intact, passes the client's half-close o
   const relay = proxy.relays[0] as Relay;
   assert.equal(relay.bytesUp, data.length);
   assert.equal(relay.bytesDown, data.length);
-  assert.ok(proxy.buffers.freeCount >= 1, "a large buffer was borrowed and given back");
+  assert.ok(proxy.buffers.freeCount() >= 1, "pooled buffers were borrowed and given back");
+  assert.deepEqual(
+    [...proxy.lent.values()],
+    [0, 0],
+    "both sizes were lent (16 KiB, then 64 KiB once reads filled it) and all given back",
+  );
 });
 
 Deno.test("Relay forwards byte-exact while writes to both peers stay queued (12 MiB each way, no copy per read)", async () => {

@@ -38,7 +38,7 @@ async function frontendWith(closeSessionsOnFailure: boolean) {
       ? Promise.reject(new Deno.errors.ConnectionRefused("Connection refused (os error 111)"))
       : Promise.resolve({ setNoDelay() {}, close() {} } as unknown as Deno.TcpConn);
   const scheduler = new FakeScheduler();
-  const buffers = new BufferPool({ bufferSize: 4096 });
+  const buffers = new BufferPool({ sizes: [4096] });
   const draws = [0.1, 0.8];
   let next = 0;
   const frontend = await RunningFrontend.start(config, {

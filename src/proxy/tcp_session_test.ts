@@ -19,7 +19,7 @@ async function runSession(
   scheduler: FakeScheduler,
   halfCloseTimeoutMs: number,
 ) {
-  const buffers = new BufferPool({ bufferSize: 4096 });
+  const buffers = new BufferPool({ sizes: [4096] });
   const accepted = Promise.withResolvers<TcpConnection>();
   const listener = await listenTcp({
     hostname: "127.0.0.1",
