@@ -26,7 +26,7 @@ import {
   newWriteRequest,
   readResult,
   type TcpHandle,
-} from "../../src/net/stream_handles.ts";
+} from "../../src/net/mod.ts";
 import { formatAddress, readRoutes, type ReferenceRoute } from "./deno_conn_proxy.ts";
 
 const SMALL_BUFFER = 512;

@@ -40,6 +40,17 @@ export { ensureKeepAlive } from "./socket_options.ts";
 export { type Buffers, SMALL_BUFFER_SIZE } from "./pump.ts";
 export { TcpConnection } from "./tcp_connection.ts";
 export {
+  endOfStream,
+  handleError,
+  lastWriteWasAsync,
+  newConnectRequest,
+  newShutdownRequest,
+  newTcpHandle,
+  newWriteRequest,
+  readResult,
+  type TcpHandle,
+} from "./stream_handles.ts";
+export {
   classifySocketError,
   Relay,
   type RelayOptions,
