@@ -27,7 +27,8 @@ import {
   readResult,
   type TcpHandle,
 } from "../../src/net/mod.ts";
-import { formatAddress, readRoutes, type ReferenceRoute } from "./deno_conn_proxy.ts";
+import type { ReferenceRoute } from "./deno_conn_proxy.ts";
+import { serveRoutes } from "./node_net_proxy.ts";
 
 const SMALL_BUFFER = 512;
 const LARGE_BUFFER = 16 * 1024;
@@ -117,7 +118,7 @@ function proxy(client: TcpHandle, backend: ReferenceRoute["backend"]): void {
   }
 }
 
-function serve(route: ReferenceRoute): Promise<net.Server> {
+function handleServer(route: ReferenceRoute): net.Server {
   const server = net.createServer();
   // Take each accepted handle before node makes it a socket (the sidecar's hook).
   (server as unknown as { _createSocket: (handle: TcpHandle) => unknown })._createSocket = (
@@ -126,22 +127,7 @@ function serve(route: ReferenceRoute): Promise<net.Server> {
     proxy(handle, route.backend);
     return handle; // node's accept code then emits it; nothing listens.
   };
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(route.listen.port, route.listen.hostname, () => resolve(server));
-  });
+  return server;
 }
 
-if (import.meta.main) {
-  try {
-    const servers = [];
-    for (const route of await readRoutes(Deno.args)) servers.push(await serve(route));
-    for (const server of servers) {
-      const { address, port } = server.address() as net.AddressInfo;
-      console.log(`listening on ${formatAddress({ hostname: address, port })}`);
-    }
-  } catch (error) {
-    console.error(`handle_proxy: ${error instanceof Error ? error.message : String(error)}`);
-    Deno.exit(1);
-  }
-}
+if (import.meta.main) await serveRoutes("handle_proxy", Deno.args, handleServer);

@@ -21,8 +21,8 @@
 import * as net from "node:net";
 import { formatAddress, readRoutes, type ReferenceRoute } from "./deno_conn_proxy.ts";
 
-function serve(route: ReferenceRoute): Promise<net.Server> {
-  const server = net.createServer({ noDelay: true, allowHalfOpen: true }, (client) => {
+function proxyServer(route: ReferenceRoute): net.Server {
+  return net.createServer({ noDelay: true, allowHalfOpen: true }, (client) => {
     const backend = net.connect({
       host: route.backend.hostname,
       port: route.backend.port,
@@ -37,23 +37,33 @@ function serve(route: ReferenceRoute): Promise<net.Server> {
     client.on("close", () => backend.destroy());
     backend.on("close", () => client.destroy());
   });
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(route.listen.port, route.listen.hostname, () => resolve(server));
-  });
 }
 
-if (import.meta.main) {
+/**
+ * Runs a `node:net` floor (`name` in errors): one server per route of the
+ * sidecar command line in `argv`, from `makeServer`, each listening on its
+ * route and printed as `listening on ADDR`. Exits 1 on an error.
+ */
+export async function serveRoutes(
+  name: string,
+  argv: readonly string[],
+  makeServer: (route: ReferenceRoute) => net.Server,
+): Promise<void> {
   try {
-    const servers = [];
-    for (const route of await readRoutes(Deno.args)) servers.push(await serve(route));
-    for (const server of servers) {
+    for (const route of await readRoutes(argv)) {
+      const server = makeServer(route);
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(route.listen.port, route.listen.hostname, () => resolve());
+      });
       const { address, port } = server.address() as net.AddressInfo;
       console.log(`listening on ${formatAddress({ hostname: address, port })}`);
     }
   } catch (error) {
-    console.error(`node_net_proxy: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
     // A server already listening would keep the process alive.
     Deno.exit(1);
   }
 }
+
+if (import.meta.main) await serveRoutes("node_net_proxy", Deno.args, proxyServer);
