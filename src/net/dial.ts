@@ -85,11 +85,13 @@ function connectHandle(address: string, port: number, signal: AbortSignal): Prom
       fail(aborted());
     };
     const v6 = address.includes(":");
-    const where = v6 ? `[${address}]:${port}` : `${address}:${port}`;
+    // Only a failure names the address: no string per connection that works.
+    const failed = (status: number) =>
+      fail(handleError(status, "connect", v6 ? `[${address}]:${port}` : `${address}:${port}`));
     request.oncomplete = (status: number) => {
       if (settled) return; // Aborted: the handle is already closing.
       settled = true;
-      if (status < 0) return fail(handleError(status, "connect", where));
+      if (status < 0) return failed(status);
       signal.removeEventListener("abort", onAbort);
       handle.setNoDelay(true);
       resolve(new TcpConnection(handle));
@@ -99,7 +101,7 @@ function connectHandle(address: string, port: number, signal: AbortSignal): Prom
       : handle.connect(request, address, port);
     if (status < 0) {
       settled = true;
-      return fail(handleError(status, "connect", where));
+      return failed(status);
     }
     signal.addEventListener("abort", onAbort, { once: true });
   });

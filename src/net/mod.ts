@@ -41,7 +41,6 @@ export { type Buffers, SMALL_BUFFER_SIZE } from "./pump.ts";
 export { TcpConnection } from "./tcp_connection.ts";
 export {
   endOfStream,
-  handleError,
   lastWriteWasAsync,
   newConnectRequest,
   newShutdownRequest,

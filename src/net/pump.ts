@@ -96,7 +96,7 @@ export class Pump {
     const request = newShutdownRequest(this.to.handle);
     request.oncomplete = () => this.#shutDone();
     const status = this.to.handle.shutdown(request);
-    // Not connected any more: the peer is gone, and so is the FIN's reason.
+    // A shutdown refused (ENOTCONN: the peer is gone) leaves no FIN to pass on.
     if (status !== 0) this.#shutDone();
   }
 
